@@ -1,0 +1,7 @@
+"""Allow ``python -m mlscaffold``."""
+
+import sys
+
+from mlscaffold.cli import main
+
+sys.exit(main())

@@ -1,0 +1,73 @@
+"""Answers given on the command line: ``--data KEY=VALUE`` and ``--answers-file F``.
+
+Values stay plain strings (copier parses them by each question's type and runs
+its validators); nothing a user types is ever rendered as a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from mlscaffold.catalog import Template
+from mlscaffold.errors import UsageError
+
+
+def parse_data(items: Iterable[str]) -> dict[str, str]:
+    """Turn ``["key=value", ...]`` into a dict; a malformed item is a :class:`UsageError`."""
+    data: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--data expects KEY=VALUE, got '{item}'")
+        data[key] = value
+    return data
+
+
+def read_answers_file(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping of answers, e.g. another project's ``.copier-answers.yml``.
+
+    Keys starting with ``_`` (copier's own ``_src_path``, ``_commit``) are dropped.
+    """
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"answers file {path} does not exist") from None
+    except IsADirectoryError:
+        raise UsageError(f"answers file {path} is a folder, not a YAML file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read answers file {path}: {_reason(error)}") from None
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise UsageError(f"answers file {path} is not valid YAML{line}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, Mapping):
+        raise UsageError(f"answers file {path} must hold a mapping of question: answer")
+    return {str(key): value for key, value in loaded.items() if not str(key).startswith("_")}
+
+
+def check_known(template: Template, answers: Mapping[str, Any], *, source: str) -> None:
+    """Refuse answers to questions the template does not ask (usually a typo)."""
+    known = [question.name for question in template.visible_questions]
+    unknown = [key for key in answers if key not in known]
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise UsageError(
+            f"{source}: template '{template.name}' has no question '{unknown[0]}'{hint} "
+            f"(run 'mlscaffold info {template.name}' to list them)"
+        )
+
+
+def _reason(error: BaseException) -> str:
+    return getattr(error, "strerror", None) or str(error)

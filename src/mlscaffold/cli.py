@@ -1,0 +1,204 @@
+"""Command line: argparse only. Heavy modules are imported inside the commands that use them.
+
+Every error reaches the user as one line on stderr with exit code 2 (bad input)
+or 1 (the work failed); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from mlscaffold import __version__
+from mlscaffold.errors import MlscaffoldError, UsageError
+
+PROG = "mlscaffold"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full command-line parser."""
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Generate a GitHub-ready machine-learning portfolio project that trains a real "
+            "baseline offline, writes its measured results into its README and a blog draft, "
+            "and passes its own tests. Run without arguments on a terminal for the wizard."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    parser.set_defaults(handler=_cmd_wizard)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    new = commands.add_parser(
+        "new",
+        help="generate a project from a template",
+        description="Generate a project. Questions not answered with --data or "
+        "--answers-file are asked on the terminal, unless --defaults is given.",
+    )
+    new.add_argument("template", nargs="?", help="template name (see 'mlscaffold list')")
+    new.add_argument("destination", nargs="?", type=Path, help="folder to create (default: slug)")
+    new.add_argument("--defaults", action="store_true", help="take defaults, ask nothing")
+    new.add_argument(
+        "--data",
+        "-d",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="answer a question (repeatable)",
+    )
+    new.add_argument("--answers-file", type=Path, metavar="FILE", help="YAML file of answers")
+    new.add_argument("--no-git", action="store_true", help="skip git init and the first commit")
+    new.add_argument(
+        "--force",
+        action="store_true",
+        help="allow a non-empty destination (existing files are never overwritten)",
+    )
+    new.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    new.set_defaults(handler=_cmd_new)
+
+    list_ = commands.add_parser("list", help="list the templates")
+    list_.add_argument("--json", action="store_true", help="machine-readable output")
+    list_.set_defaults(handler=_cmd_list)
+
+    info = commands.add_parser("info", help="show a template's questions and what it generates")
+    info.add_argument("template", help="template name")
+    info.set_defaults(handler=_cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except MlscaffoldError as error:
+        if args.debug:
+            raise
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(f"{PROG}: cancelled", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # e.g. `mlscaffold list | head -1`: the reader left, nothing to report
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as error:  # noqa: BLE001 - the promise is "never a traceback"
+        if args.debug:
+            raise
+        print(
+            f"{PROG}: internal error: {type(error).__name__}: {error} "
+            "(rerun with --debug for details, and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from mlscaffold.catalog import iter_templates
+
+    templates = list(iter_templates())
+    if args.json:
+        import json
+
+        print(json.dumps([t.as_dict() for t in templates], indent=2))
+        return 0
+    width = max((len(t.name) for t in templates), default=0)
+    for t in templates:
+        print(f"{t.name:<{width}}  {t.version:<7}  {t.title}: {t.pitch}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from mlscaffold.catalog import get_template
+    from mlscaffold.info import describe
+
+    print(describe(get_template(args.template)))
+    return 0
+
+
+def _cmd_wizard(args: argparse.Namespace) -> int:
+    from mlscaffold.generate import interactive_terminal
+
+    if not interactive_terminal():
+        from mlscaffold.catalog import iter_templates
+
+        names = ", ".join(t.name for t in iter_templates())
+        raise UsageError(
+            "no terminal for the wizard; run 'mlscaffold new TEMPLATE [DEST] --defaults' "
+            f"(templates: {names})"
+        )
+    return _cmd_new(
+        argparse.Namespace(
+            template=None,
+            destination=None,
+            defaults=False,
+            data=[],
+            answers_file=None,
+            no_git=False,
+            force=False,
+            quiet=False,
+        )
+    )
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from mlscaffold.answers import check_known, parse_data, read_answers_file
+    from mlscaffold.catalog import get_template, iter_templates
+    from mlscaffold.generate import Request, generate, interactive_terminal
+    from mlscaffold.wizard import confirm_summary, pick_template
+
+    interactive = interactive_terminal()
+    data = parse_data(args.data)
+    if args.template is None:
+        if not interactive:
+            names = ", ".join(t.name for t in iter_templates())
+            raise UsageError(f"no template given and no terminal to ask; choose one of: {names}")
+        template = pick_template(list(iter_templates()))
+    else:
+        template = get_template(args.template)
+    answers: dict[str, Any] = {}
+    if args.answers_file is not None:
+        from_file = read_answers_file(args.answers_file)
+        known = {q.name for q in template.visible_questions}
+        ignored = sorted(set(from_file) - known)
+        if ignored and not args.quiet:
+            print(
+                f"{PROG}: note: {args.answers_file} answers questions '{template.name}' "
+                f"does not ask; ignored: {', '.join(ignored)}",
+                file=sys.stderr,
+            )
+        answers.update({k: v for k, v in from_file.items() if k in known})
+    check_known(template, data, source="--data")
+    answers.update(data)
+    request = Request(
+        template=template,
+        destination=args.destination,
+        data=answers,
+        defaults=args.defaults,
+        interactive=interactive,
+        git=not args.no_git,
+        force=args.force,
+    )
+    asks = interactive and not args.defaults
+    result = generate(request, confirm=confirm_summary if asks else None)
+    if not args.quiet:
+        from mlscaffold.summary import next_steps
+
+        print(next_steps(result))
+    return 0

@@ -1,0 +1,150 @@
+"""The generation pipeline, top to bottom.
+
+pick template -> collect answers -> render (copier, into a staging folder)
+-> confirm -> move into place -> first commit (GitPython) -> result.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlscaffold import gitutil
+from mlscaffold.catalog import Template
+from mlscaffold.errors import Cancelled, UsageError
+from mlscaffold.placement import Placement, check_destination, find_conflicts, staging_folder
+from mlscaffold.render import render
+
+Confirm = Callable[[Template, Mapping[str, Any], Path], bool]
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything one generation needs; built by the CLI or the wizard."""
+
+    template: Template
+    destination: Path | None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    defaults: bool = False
+    interactive: bool = False
+    git: bool = True
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    """What was generated, for the summary and next steps."""
+
+    template: Template
+    destination: Path
+    answers: Mapping[str, Any]
+    files: int
+    commit: str | None
+    note: str | None = None
+
+
+def generate(request: Request, confirm: Confirm | None = None) -> Result:
+    """Generate a project; on any failure or Ctrl-C, leave nothing mlscaffold created."""
+    if request.git and not gitutil.git_available():
+        raise UsageError("git is not installed; install it or pass --no-git")
+    if request.destination is not None:
+        check_destination(request.destination, force=request.force)
+    defaults = needs_no_prompt(request)
+    placement = Placement()
+    try:
+        if request.destination is not None:
+            placement.make_parents(request.destination)
+            parent = request.destination.parent
+        else:
+            parent = Path.cwd()
+        with staging_folder(parent) as staging:
+            answers = render(
+                request.template,
+                staging,
+                request.data,
+                defaults=defaults,
+                user_defaults=suggested_defaults(request),
+            )
+            destination = request.destination or Path.cwd() / str(answers["project_slug"])
+            check_destination(destination, force=request.force)
+            conflicts = find_conflicts(staging, destination)
+            if conflicts:
+                raise UsageError(
+                    f"{destination} already has {', '.join(conflicts)}; "
+                    "move them away or choose another folder (nothing was overwritten)"
+                )
+            if confirm is not None and not confirm(request.template, answers, destination):
+                raise Cancelled("cancelled; nothing was written")
+            had_repository = gitutil.is_repository(destination)
+            files = sum(1 for path in staging.rglob("*") if path.is_file())
+            placement.move_in(staging, destination)
+        commit, note = None, None
+        if request.git and had_repository:
+            note = "the destination was already a git repository: review and commit the new files"
+        elif request.git:
+            commit = gitutil.initial_commit(
+                destination,
+                f"Initial commit from mlscaffold {request.template.name} "
+                f"{request.template.version}",
+                fallback=gitutil.Identity(
+                    str(answers.get("author_name") or "mlscaffold user"),
+                    str(answers.get("author_email") or "mlscaffold@users.noreply.github.com"),
+                ),
+            )
+    except BaseException as error:
+        placement.undo()
+        if isinstance(error, KeyboardInterrupt):
+            raise Cancelled("cancelled; nothing was written") from None
+        raise
+    return Result(request.template, destination, answers, files, commit, note)
+
+
+def needs_no_prompt(request: Request) -> bool:
+    """Decide whether copier may take defaults, or refuse when it would have to ask without a tty.
+
+    Without ``--defaults`` on a terminal, copier asks what ``--data`` left open.
+    Without a terminal, every visible question must be answered already.
+    """
+    if request.defaults:
+        return True
+    if request.interactive:
+        return False
+    missing = [q.name for q in request.template.visible_questions if q.name not in request.data]
+    if missing:
+        raise UsageError(
+            "no terminal to ask the questions on; pass --defaults, or answer "
+            f"{', '.join(missing)} with --data KEY=VALUE"
+        )
+    return True
+
+
+def suggested_defaults(request: Request) -> dict[str, str]:
+    """Defaults better than the template's: git identity, a name from the destination folder."""
+    suggestions: dict[str, str] = {}
+    identity = gitutil.configured_identity()
+    if identity is not None:
+        suggestions["author_name"] = identity.name
+        suggestions["author_email"] = identity.email
+    github = gitutil.github_username_hint()
+    if github:
+        suggestions["github_username"] = github
+    if request.destination is not None:
+        name = title_from_folder(request.destination.resolve().name)
+        if name:
+            suggestions["project_name"] = name
+    return suggestions
+
+
+def title_from_folder(folder: str) -> str:
+    """Turn a folder name like ``cats-vs-dogs`` into a title like ``Cats Vs Dogs``."""
+    words = [word for word in re.split(r"[-_\s.]+", folder) if word]
+    return " ".join(word[:1].upper() + word[1:] for word in words)
+
+
+def interactive_terminal() -> bool:
+    """Tell whether prompts can be shown (both stdin and stdout are terminals)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()

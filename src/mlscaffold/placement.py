@@ -1,0 +1,122 @@
+"""Safe placement of a rendered project: stage beside the destination, then move in.
+
+Rendering happens in a hidden staging folder next to the destination, so a
+failure or Ctrl-C at any point leaves the destination as it was. Moving in is a
+rename (same file system); every path created is recorded so that a later
+failure (for example in git) can undo exactly what mlscaffold added and nothing
+the user had before.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from mlscaffold.errors import UsageError
+
+
+def check_destination(destination: Path, *, force: bool) -> None:
+    """Refuse a destination that is a file, unwritable, or non-empty without ``force``."""
+    if destination.is_file() or (destination.exists() and not destination.is_dir()):
+        raise UsageError(f"destination {destination} is a file; give a folder path")
+    if destination.is_dir():
+        if not force and any(destination.iterdir()):
+            raise UsageError(
+                f"destination {destination} is not empty; choose a new folder, or pass "
+                "--force to add the project beside the existing files (none is overwritten)"
+            )
+        if not os.access(destination, os.W_OK | os.X_OK):
+            raise UsageError(f"cannot write to {destination}: permission denied")
+        return
+    ancestor = _nearest_existing(destination)
+    if not ancestor.is_dir():
+        raise UsageError(f"cannot create {destination}: {ancestor} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot create {destination}: {ancestor} is not writable")
+
+
+def find_conflicts(staging: Path, destination: Path, limit: int = 5) -> list[str]:
+    """List files of the rendered project that already exist in ``destination``."""
+    conflicts: list[str] = []
+    if not destination.is_dir():
+        return conflicts
+    for root, dirs, files in os.walk(staging):
+        for name in [*files, *dirs]:
+            relative = (Path(root) / name).relative_to(staging)
+            target = destination / relative
+            is_dir = (Path(root) / name).is_dir()
+            if target.exists() and (not is_dir or not target.is_dir()):
+                conflicts.append(relative.as_posix())
+                if len(conflicts) >= limit:
+                    return conflicts
+    return conflicts
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in [path, *path.parents]:
+        if candidate.exists():
+            return candidate
+    return Path(path.anchor)
+
+
+class Placement:
+    """Records what it creates and can remove exactly that again."""
+
+    def __init__(self) -> None:
+        self.created: list[Path] = []
+
+    def make_parents(self, path: Path) -> None:
+        """Create the missing parents of ``path``, remembering each one."""
+        missing = [p for p in reversed(path.parents) if not p.exists()]
+        for parent in missing:
+            try:
+                parent.mkdir()
+            except OSError as error:
+                raise UsageError(f"cannot create {parent}: {error.strerror or error}") from None
+            self.created.append(parent)
+
+    def move_in(self, staging: Path, destination: Path) -> None:
+        """Move the staged project to ``destination`` (new, empty or merged with --force)."""
+        if not destination.exists():
+            staging.rename(destination)
+            self.created.append(destination)
+            return
+        self._merge(staging, destination)
+
+    def _merge(self, source: Path, target: Path) -> None:
+        for entry in sorted(source.iterdir()):
+            goal = target / entry.name
+            if goal.is_dir() and entry.is_dir() and not entry.is_symlink():
+                self._merge(entry, goal)
+            elif goal.exists() or goal.is_symlink():
+                # find_conflicts ran before; reaching this means the tree changed under us
+                raise UsageError(f"{goal} appeared while generating; nothing was overwritten")
+            else:
+                entry.rename(goal)
+                self.created.append(goal)
+
+    def undo(self) -> None:
+        """Remove what this placement created, newest first."""
+        for path in reversed(self.created):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        self.created.clear()
+
+
+@contextmanager
+def staging_folder(parent: Path) -> Iterator[Path]:
+    """Yield a fresh hidden folder inside ``parent``; it is removed on exit, whatever happens."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".mlscaffold-", dir=parent))
+    except OSError as error:
+        raise UsageError(f"cannot write in {parent}: {error.strerror or error}") from None
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,93 @@
+"""Render a template with copier's API and turn copier's exceptions into ours."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mlscaffold.catalog import Template
+from mlscaffold.errors import Cancelled, GenerationError, UsageError
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def literal(value: str) -> str:
+    """Protect a suggested default from being rendered as Jinja by copier.
+
+    copier renders every default as a template; a git user name such as
+    ``{{ 7 * 7 }}`` must arrive as the text the user typed.
+    """
+    if "{" not in value and "%" not in value:
+        return value
+    return "{% raw %}" + value.replace("{% endraw %}", "") + "{% endraw %}"
+
+
+def render(
+    template: Template,
+    destination: Path,
+    data: Mapping[str, Any],
+    *,
+    defaults: bool,
+    user_defaults: Mapping[str, str],
+) -> dict[str, Any]:
+    """Render ``template`` into ``destination`` and return the recorded answers.
+
+    Questions not answered by ``data`` are asked on the terminal (through
+    questionary, by copier) unless ``defaults`` is set. Validation happens in
+    copier, from the validators in the template's ``copier.yml``.
+    """
+    import copier
+    from copier.errors import CopierAnswersInterrupt, CopierError, InteractiveSessionError
+    from jinja2 import TemplateError
+
+    try:
+        with warnings.catch_warnings():
+            # copier warns about things the user cannot act on (e.g. an unversioned
+            # local template); our own messages cover what matters.
+            warnings.simplefilter("ignore")
+            copier.run_copy(
+                str(template.path),
+                destination,
+                data=dict(data),
+                defaults=defaults,
+                user_defaults={key: literal(value) for key, value in user_defaults.items()},
+                quiet=True,
+                overwrite=True,
+                unsafe=False,
+                skip_tasks=True,
+            )
+    except (CopierAnswersInterrupt, KeyboardInterrupt):
+        raise Cancelled("cancelled; nothing was written") from None
+    except InteractiveSessionError:
+        raise UsageError(
+            "no terminal to ask the questions on; pass --defaults, or answer them with --data"
+        ) from None
+    except ValueError as error:
+        message = str(error)
+        match = re.match(r"Validation error for question '(\w+)': (.*)", message, re.S)
+        if match:
+            question, reason = match.groups()
+            reason = " ".join(reason.split())
+            raise UsageError(f"invalid {question}: {reason}") from None
+        match = re.match(r'Question "(\w+)" is required', message)
+        if match:
+            raise UsageError(f"question '{match.group(1)}' needs an answer (--data)") from None
+        raise GenerationError(f"template '{template.name}' failed to render: {message}") from error
+    except (CopierError, TemplateError) as error:
+        raise GenerationError(f"template '{template.name}' failed to render: {error}") from error
+    return read_answers(destination)
+
+
+def read_answers(project: Path) -> dict[str, Any]:
+    """Read the answers copier recorded in a generated project."""
+    import yaml
+
+    path = project / ANSWERS_FILE
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise GenerationError(f"cannot read {path}: {error}") from error
+    return dict(loaded) if isinstance(loaded, Mapping) else {}

@@ -1,0 +1,53 @@
+"""What to tell the user after generating: where the project is and what to do next."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+from mlscaffold.generate import Result
+
+
+def _display(path: Path) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)
+
+
+def next_steps(result: Result) -> str:
+    """Return the closing message: what was created and the commands to run next."""
+    answers = result.answers
+    where = _display(result.destination)
+    facts = [f"{result.template.name} {result.template.version}", f"{result.files} files"]
+    if result.commit:
+        facts.append(f"first commit {result.commit} on main")
+    lines = [
+        f"Created {answers.get('project_name', result.destination.name)} in {where}",
+        f"  ({', '.join(facts)})",
+    ]
+    if result.note:
+        lines.append(f"  note: {result.note}")
+    user = answers.get("github_username", "YOUR-GITHUB-USERNAME")
+    slug = answers.get("project_slug", result.destination.name)
+    steps = [
+        (f"cd {shlex.quote(where)}", ""),
+        ("python -m venv .venv", ""),
+        ("source .venv/bin/activate", "Windows: .venv\\Scripts\\activate"),
+        ("make install", 'pip install -e ".[dev]"'),
+        ("make train", "train the baseline: reports/metrics.json, figures, model"),
+        ("make report", "write the measured results into README.md and the blog draft"),
+        ("mlscaffold check", "audit the repository before you publish it"),
+    ]
+    if result.commit:
+        steps += [
+            (f"git remote add origin https://github.com/{user}/{slug}.git", ""),
+            ("git push -u origin main", ""),
+        ]
+    width = max(len(command) for command, comment in steps if comment)
+    lines += ["", "Next steps:"]
+    for command, comment in steps:
+        lines.append(f"  {command:<{width}}  # {comment}" if comment else f"  {command}")
+    return "\n".join(lines)
