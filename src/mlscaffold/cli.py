@@ -98,7 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception as error:  # noqa: BLE001 - the promise is "never a traceback"
+    except Exception as error:
+        # The promise is "never a traceback": anything unexpected is one line too.
         if args.debug:
             raise
         print(

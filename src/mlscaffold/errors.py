@@ -19,6 +19,14 @@ class UsageError(MlscaffoldError):
     exit_code = 2
 
 
+class InvalidAnswer(UsageError):
+    """An answer failed the template's validator or is not one of its choices."""
+
+    def __init__(self, question: str, reason: str) -> None:
+        super().__init__(f"invalid {question}: {reason}")
+        self.question = question
+
+
 class Cancelled(MlscaffoldError):
     """The user pressed Ctrl-C or declined; nothing was written (exit 2)."""
 

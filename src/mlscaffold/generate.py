@@ -15,7 +15,7 @@ from typing import Any
 
 from mlscaffold import gitutil
 from mlscaffold.catalog import Template
-from mlscaffold.errors import Cancelled, UsageError
+from mlscaffold.errors import Cancelled, InvalidAnswer, UsageError
 from mlscaffold.placement import Placement, check_destination, find_conflicts, staging_folder
 from mlscaffold.render import render
 
@@ -56,51 +56,98 @@ def generate(request: Request, confirm: Confirm | None = None) -> Result:
     defaults = needs_no_prompt(request)
     placement = Placement()
     try:
-        if request.destination is not None:
-            placement.make_parents(request.destination)
-            parent = request.destination.parent
-        else:
-            parent = Path.cwd()
-        with staging_folder(parent) as staging:
-            answers = render(
-                request.template,
-                staging,
-                request.data,
-                defaults=defaults,
-                user_defaults=suggested_defaults(request),
-            )
-            destination = request.destination or Path.cwd() / str(answers["project_slug"])
-            check_destination(destination, force=request.force)
-            conflicts = find_conflicts(staging, destination)
-            if conflicts:
-                raise UsageError(
-                    f"{destination} already has {', '.join(conflicts)}; "
-                    "move them away or choose another folder (nothing was overwritten)"
-                )
+        with staging_folder(staging_parent(request, placement)) as staging:
+            answers = render_with_suggestions(request, staging, defaults)
+            destination = final_destination(request, answers, staging)
             if confirm is not None and not confirm(request.template, answers, destination):
                 raise Cancelled("cancelled; nothing was written")
-            had_repository = gitutil.is_repository(destination)
+            before = Before.look(destination)
             files = sum(1 for path in staging.rglob("*") if path.is_file())
             placement.move_in(staging, destination)
-        commit, note = None, None
-        if request.git and had_repository:
-            note = "the destination was already a git repository: review and commit the new files"
-        elif request.git:
-            commit = gitutil.initial_commit(
-                destination,
-                f"Initial commit from mlscaffold {request.template.name} "
-                f"{request.template.version}",
-                fallback=gitutil.Identity(
-                    str(answers.get("author_name") or "mlscaffold user"),
-                    str(answers.get("author_email") or "mlscaffold@users.noreply.github.com"),
-                ),
-            )
+        commit, note = first_commit(request, destination, answers, placement, before)
     except BaseException as error:
         placement.undo()
         if isinstance(error, KeyboardInterrupt):
             raise Cancelled("cancelled; nothing was written") from None
         raise
     return Result(request.template, destination, answers, files, commit, note)
+
+
+def render_with_suggestions(request: Request, staging: Path, defaults: bool) -> dict[str, Any]:
+    """Render, offering suggested defaults; one the template rejects falls back to its own."""
+    suggestions = suggested_defaults(request)
+    while True:
+        try:
+            return render(
+                request.template,
+                staging,
+                request.data,
+                defaults=defaults,
+                user_defaults=suggestions,
+            )
+        except InvalidAnswer as error:
+            # e.g. git's user.email is "me@localhost": not the user's answer, so not an error
+            if error.question in request.data or error.question not in suggestions:
+                raise
+            del suggestions[error.question]
+
+
+def staging_parent(request: Request, placement: Placement) -> Path:
+    """The folder to stage in: the destination's parent (created if missing) or the cwd."""
+    if request.destination is None:
+        return Path.cwd()
+    placement.make_parents(request.destination)
+    return request.destination.parent
+
+
+def final_destination(request: Request, answers: Mapping[str, Any], staging: Path) -> Path:
+    """The destination (default: ./SLUG), checked again now that the files are known."""
+    destination = request.destination or Path.cwd() / str(answers["project_slug"])
+    check_destination(destination, force=request.force)
+    conflicts = find_conflicts(staging, destination)
+    if conflicts:
+        raise UsageError(
+            f"{destination} already has {', '.join(conflicts)}; "
+            "move them away or choose another folder (nothing was overwritten)"
+        )
+    return destination
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the destination held before the project moved in."""
+
+    had_files: bool
+    was_repository: bool
+
+    @classmethod
+    def look(cls, destination: Path) -> Before:
+        """Inspect ``destination`` (which may not exist yet)."""
+        had_files = destination.is_dir() and any(destination.iterdir())
+        return cls(had_files, gitutil.is_repository(destination))
+
+
+def first_commit(
+    request: Request,
+    destination: Path,
+    answers: Mapping[str, Any],
+    placement: Placement,
+    before: Before,
+) -> tuple[str | None, str | None]:
+    """Make the first commit unless told not to; return (short SHA, note for the user)."""
+    if not request.git:
+        return None, None
+    if before.was_repository:
+        return None, "the folder was already a git repository: review and commit the new files"
+    fallback = gitutil.Identity(
+        str(answers.get("author_name") or "mlscaffold user"),
+        str(answers.get("author_email") or "mlscaffold@users.noreply.github.com"),
+    )
+    message = f"Initial commit from mlscaffold {request.template.name} {request.template.version}"
+    if before.had_files:
+        sha = gitutil.initial_commit(destination, message, fallback, only=placement.created)
+        return sha, "files that were already in the folder are not part of the first commit"
+    return gitutil.initial_commit(destination, message, fallback), None
 
 
 def needs_no_prompt(request: Request) -> bool:

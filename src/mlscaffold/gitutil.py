@@ -65,9 +65,13 @@ def is_repository(path: Path) -> bool:
     return (path / ".git").exists()
 
 
-def initial_commit(path: Path, message: str, fallback: Identity) -> str:
-    """``git init`` on branch main, add everything not ignored, commit; return the short SHA.
+def initial_commit(
+    path: Path, message: str, fallback: Identity, only: list[Path] | None = None
+) -> str:
+    """``git init`` on branch main, add the project, commit; return the short SHA.
 
+    Everything not ignored is added, or only the paths in ``only`` (used when the
+    project was added beside files the user already had: those stay untracked).
     The commit uses the configured identity when there is one and ``fallback``
     otherwise. Hooks and signing are switched off for this one command, so a
     global hook or a GPG prompt cannot break or stall generation.
@@ -84,7 +88,8 @@ def initial_commit(path: Path, message: str, fallback: Identity) -> str:
     try:
         repo = git.Repo.init(path)
         repo.git.symbolic_ref("HEAD", f"refs/heads/{BRANCH}")
-        repo.git.add("--all")
+        pathspec = [p.relative_to(path).as_posix() for p in only] if only is not None else []
+        repo.git.add("--all", "--", *pathspec)
         repo.git.execute(
             [
                 "git",

@@ -9,20 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from mlscaffold.catalog import Template
-from mlscaffold.errors import Cancelled, GenerationError, UsageError
+from mlscaffold.errors import Cancelled, GenerationError, InvalidAnswer, UsageError
 
 ANSWERS_FILE = ".copier-answers.yml"
-
-
-def literal(value: str) -> str:
-    """Protect a suggested default from being rendered as Jinja by copier.
-
-    copier renders every default as a template; a git user name such as
-    ``{{ 7 * 7 }}`` must arrive as the text the user typed.
-    """
-    if "{" not in value and "%" not in value:
-        return value
-    return "{% raw %}" + value.replace("{% endraw %}", "") + "{% endraw %}"
 
 
 def render(
@@ -53,7 +42,7 @@ def render(
                 destination,
                 data=dict(data),
                 defaults=defaults,
-                user_defaults={key: literal(value) for key, value in user_defaults.items()},
+                user_defaults=dict(user_defaults),
                 quiet=True,
                 overwrite=True,
                 unsafe=False,
@@ -70,8 +59,11 @@ def render(
         match = re.match(r"Validation error for question '(\w+)': (.*)", message, re.S)
         if match:
             question, reason = match.groups()
-            reason = " ".join(reason.split())
-            raise UsageError(f"invalid {question}: {reason}") from None
+            raise InvalidAnswer(question, " ".join(reason.split())) from None
+        match = re.match(r"Invalid choice for '(\w+)': (.*)", message, re.S)
+        if match:
+            question, reason = match.groups()
+            raise InvalidAnswer(question, reason) from None
         match = re.match(r'Question "(\w+)" is required', message)
         if match:
             raise UsageError(f"question '{match.group(1)}' needs an answer (--data)") from None

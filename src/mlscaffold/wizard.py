@@ -30,9 +30,7 @@ def pick_template(templates: Sequence[Template]) -> Template:
     """Ask which template to use, showing each title with its one-line pitch."""
     import questionary
 
-    choices = [
-        questionary.Choice(title=f"{t.title}: {t.pitch}", value=t.name) for t in templates
-    ]
+    choices = [questionary.Choice(title=f"{t.title}: {t.pitch}", value=t.name) for t in templates]
     try:
         name = questionary.select(
             "Which portfolio project do you want to build?",

@@ -1,0 +1,99 @@
+"""Helpers for the end-to-end tests: generate a variant, run commands in the project."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of generating a template, with the floors its training must reach."""
+
+    template: str
+    data: Mapping[str, str] = field(default_factory=dict)
+    needs_torch: bool = False
+    check_metrics: Callable[[dict[str, Any]], None] = lambda metrics: None
+
+    @property
+    def id(self) -> str:
+        suffix = "-".join(f"{v}" for v in self.data.values())
+        return f"{self.template}-{suffix}" if suffix else self.template
+
+
+@dataclass
+class Project:
+    """A generated project and an environment to run its commands in."""
+
+    path: Path
+    env: dict[str, str]
+    python: str = sys.executable
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def run(
+        self, *args: str, check: bool = True, timeout: int = 600
+    ) -> subprocess.CompletedProcess:
+        started = time.perf_counter()
+        completed = subprocess.run(
+            args, cwd=self.path, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+        self.timings[" ".join(args)] = time.perf_counter() - started
+        if check and completed.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(args)} failed in {self.path} ({completed.returncode}):\n"
+                f"{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
+            )
+        return completed
+
+    def make(self, target: str) -> subprocess.CompletedProcess:
+        return self.run("make", target, f"PYTHON={self.python}")
+
+    def metrics(self) -> dict[str, Any]:
+        return json.loads((self.path / "reports" / "metrics.json").read_text(encoding="utf-8"))
+
+    def copy(self, destination: Path) -> Project:
+        shutil.copytree(self.path, destination, symlinks=True)
+        return Project(destination, dict(self.env), self.python)
+
+
+def generate(variant: Variant, workspace: Path, env: dict[str, str]) -> Project:
+    """Run the installed mlscaffold to generate ``variant`` in ``workspace/project``."""
+    args = [sys.executable, "-m", "mlscaffold", "new", variant.template, "project", "--defaults"]
+    for key, value in variant.data.items():
+        args += ["--data", f"{key}={value}"]
+    completed = subprocess.run(
+        args, cwd=workspace, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert completed.returncode == 0, completed.stderr
+    project_env = dict(env)
+    # The generated package is importable through its src/ folder (the project's own
+    # pytest config does the same), so the tests need no install of each project.
+    project_env["PYTHONPATH"] = "src"
+    project_env["MPLBACKEND"] = "Agg"
+    project_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return Project(workspace / "project", project_env)
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    """Environment with its own HOME and git identity (no system git config)."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n", encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "MLSCAFFOLD_"))}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        GIT_CONFIG_NOSYSTEM="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env

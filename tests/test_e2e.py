@@ -1,0 +1,258 @@
+"""End to end: generate each template variant, then run the project's own tests and targets.
+
+Each variant is generated once from the installed mlscaffold (per xdist worker);
+tests that change the project work on copies, so the pristine checks stay valid.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+import tomllib
+import yaml
+from conftest import ensure_torch
+from e2e import Project, Variant, generate, isolated_env
+
+pytestmark = pytest.mark.e2e
+
+
+def _image_classifier_floor(metrics: dict[str, Any]) -> None:
+    assert metrics["dataset"] == "digits"
+    assert metrics["models"][metrics["model"]]["accuracy"] >= 0.95
+    assert metrics["models"]["svm"]["accuracy"] >= 0.95
+    assert metrics["models"]["majority_class"]["accuracy"] < 0.2
+
+
+VARIANTS = [
+    Variant("image-classifier", check_metrics=_image_classifier_floor),
+    Variant(
+        "image-classifier",
+        {"framework": "pytorch"},
+        needs_torch=True,
+        check_metrics=_image_classifier_floor,
+    ),
+]
+
+PORTFOLIO_FILES = [
+    "README.md",
+    "docs/blog-post.md",
+    "MODEL_CARD.md",
+    "LICENSE",
+    "CITATION.cff",
+    "CONTRIBUTING.md",
+    "CODE_OF_CONDUCT.md",
+    ".github/workflows/ci.yml",
+    ".github/ISSUE_TEMPLATE/bug_report.yml",
+    ".github/ISSUE_TEMPLATE/feature_request.yml",
+    ".github/pull_request_template.md",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    "pyproject.toml",
+    "Makefile",
+    "data/README.md",
+    "reports/figures/.gitkeep",
+    ".copier-answers.yml",
+]
+README_SECTIONS = [
+    "## Problem",
+    "## Data",
+    "## Approach",
+    "## Results",
+    "## Reproduce",
+    "## Quickstart",
+    "## Project structure",
+    "## Limitations",
+    "## Next steps",
+    "## Citation",
+    "## License",
+    "## Contact",
+]
+MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
+NOT_YET = "No results yet"
+
+
+def params() -> list[Any]:
+    return [pytest.param(v, id=v.id, marks=pytest.mark.xdist_group(v.id)) for v in VARIANTS]
+
+
+@pytest.fixture(scope="module", params=params())
+def variant(request: pytest.FixtureRequest) -> Variant:
+    if request.param.needs_torch:
+        ensure_torch()
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def fresh(variant: Variant, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The project exactly as generated: never modified by any test."""
+    root = tmp_path_factory.mktemp(variant.id)
+    workspace = root / "ws"
+    workspace.mkdir()
+    return generate(variant, workspace, isolated_env(root / "home"))
+
+
+@pytest.fixture(scope="module")
+def trained(fresh: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the project after `make train`."""
+    project = fresh.copy(tmp_path_factory.mktemp("trained") / "project")
+    project.make("train")
+    return project
+
+
+@pytest.fixture(scope="module")
+def reported(trained: Project) -> Project:
+    """The trained copy after `make report`."""
+    trained.make("report")
+    return trained
+
+
+# --- The generated files ----------------------------------------------------------------
+
+
+def test_every_portfolio_file_is_there(fresh: Project) -> None:
+    missing = [name for name in PORTFOLIO_FILES if not (fresh.path / name).is_file()]
+    assert not missing
+    assert list((fresh.path / "notebooks").glob("*.ipynb"))
+    package = _answers(fresh)["package_name"]
+    assert (fresh.path / "src" / package / "__init__.py").is_file()
+    assert list((fresh.path / "tests").glob("test_*.py"))
+
+
+def test_no_bytecode_template_suffix_or_jinja_left(fresh: Project) -> None:
+    for path in fresh.path.rglob("*"):
+        if ".git" in path.parts:
+            continue
+        assert path.name != "__pycache__" and path.suffix not in {".pyc", ".pyo", ".jinja"}, path
+        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".yml", ".yaml", ".cfg"}:
+            text = path.read_text(encoding="utf-8")
+            assert "{{" not in text.replace("${{", "") and "{%" not in text, path
+
+
+def test_one_clean_commit_on_main(fresh: Project) -> None:
+    repo = git.Repo(fresh.path)
+    assert repo.active_branch.name == "main"
+    assert len(list(repo.iter_commits())) == 1
+    assert not repo.is_dirty(untracked_files=True)
+
+
+def test_answers_file_records_the_template_and_answers(fresh: Project, variant: Variant) -> None:
+    answers = _answers(fresh)
+    assert answers["_src_path"]
+    for key, value in variant.data.items():
+        assert str(answers[key]) == value
+
+
+def test_citation_workflow_and_issue_forms_match_their_schemas(fresh: Project) -> None:
+    checks = {
+        "vendor.citation-file-format": ["CITATION.cff"],
+        "vendor.github-workflows": [".github/workflows/ci.yml"],
+        "vendor.github-issue-forms": [
+            ".github/ISSUE_TEMPLATE/bug_report.yml",
+            ".github/ISSUE_TEMPLATE/feature_request.yml",
+        ],
+        "vendor.github-issue-config": [".github/ISSUE_TEMPLATE/config.yml"],
+    }
+    for schema, files in checks.items():
+        fresh.run(sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *files)
+
+
+def test_pyproject_precommit_and_notebooks_are_well_formed(fresh: Project) -> None:
+    pyproject = tomllib.loads((fresh.path / "pyproject.toml").read_text(encoding="utf-8"))
+    dev = " ".join(pyproject["project"]["optional-dependencies"]["dev"])
+    assert all(tool in dev for tool in ("pytest", "ruff", "pre-commit"))
+    assert pyproject["project"]["license"] == _answers(fresh)["license"]
+    precommit = yaml.safe_load((fresh.path / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"] for repo in precommit["repos"] for hook in repo["hooks"]}
+    assert {"ruff", "nbstripout", "detect-secrets", "check-added-large-files"} <= hooks
+    for notebook in (fresh.path / "notebooks").glob("*.ipynb"):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None
+    makefile = (fresh.path / "Makefile").read_text(encoding="utf-8")
+    for target in ("install", "data", "train", "evaluate", "report", "test", "lint"):
+        assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def test_readme_tells_the_whole_story(fresh: Project) -> None:
+    readme = (fresh.path / "README.md").read_text(encoding="utf-8")
+    answers = _answers(fresh)
+    assert readme.startswith(f"# {answers['project_name']}\n")
+    positions = [readme.index(section) for section in README_SECTIONS]
+    assert positions == sorted(positions), "README sections out of order"
+    assert all(readme.count(marker) == 1 for marker in MARKERS)
+    assert "actions/workflows/ci.yml/badge.svg" in readme and "MODEL_CARD.md" in readme
+    for word in ("TODO", "lorem", "ipsum", "TBD"):
+        assert word not in readme
+
+
+def test_blog_draft_has_front_matter_and_the_story(fresh: Project) -> None:
+    text = (fresh.path / "docs" / "blog-post.md").read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    assert set(meta) >= {"title", "description", "date", "tags", "canonical_url", "cover_image"}
+    assert meta["draft"] is True and 1 <= len(meta["tags"]) <= 4
+    for heading in ("## The problem", "## The data", "## Results", "## What I learned"):
+        assert heading in body
+    assert all(body.count(marker) == 1 for marker in MARKERS)
+    assert len(body.split()) > 400, "the draft should be a real draft"
+
+
+# --- The generated project's own checks -------------------------------------------------
+
+
+def test_generated_tests_pass(fresh: Project, tmp_path: Path) -> None:
+    project = fresh.copy(tmp_path / "project")
+    result = project.run(project.python, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert re.search(r"\d+ passed", result.stdout)
+    assert " failed" not in result.stdout and " error" not in result.stdout
+
+
+def test_generated_code_is_lint_and_type_clean(fresh: Project, tmp_path: Path) -> None:
+    project = fresh.copy(tmp_path / "project")
+    project.run(project.python, "-m", "ruff", "check", "--no-cache", ".")
+    project.run(project.python, "-m", "ruff", "format", "--check", "--no-cache", ".")
+    project.run(project.python, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy"))
+
+
+def test_make_train_beats_the_floor_and_writes_outputs(trained: Project, variant: Variant) -> None:
+    metrics = trained.metrics()
+    variant.check_metrics(metrics)
+    figures = [trained.path / figure for figure in metrics["figures"]]
+    assert figures and all(f.read_bytes()[:4] == b"\x89PNG" for f in figures)
+    assert (trained.path / metrics["model_path"]).stat().st_size > 0
+
+
+def test_make_report_writes_the_measured_numbers(reported: Project) -> None:
+    metrics = reported.metrics()
+    chosen = metrics["models"][metrics["model"]]
+    for name in ("README.md", "docs/blog-post.md", "MODEL_CARD.md"):
+        text = (reported.path / name).read_text(encoding="utf-8")
+        section = text.split(MARKERS[0])[1].split(MARKERS[1])[0]
+        assert NOT_YET not in section and "_Filled in by" not in section, name
+        assert f"{chosen['accuracy']:.3f}" in section, name
+    readme = (reported.path / "README.md").read_text(encoding="utf-8")
+    assert "](reports/figures/" in readme
+
+
+def test_make_evaluate_reproduces_the_recorded_result(reported: Project) -> None:
+    result = reported.make("evaluate")
+    assert "Matches" in result.stdout
+
+
+def test_training_changes_only_results_in_git(reported: Project) -> None:
+    status = git.Repo(reported.path).git.status("--porcelain", "--untracked-files=all")
+    changed = {line[3:] for line in status.splitlines()}
+    allowed = re.compile(r"^(README\.md|docs/blog-post\.md|MODEL_CARD\.md|reports/.+)$")
+    assert all(allowed.match(path) for path in changed), changed
+    assert "reports/metrics.json" in changed
+
+
+def _answers(project: Project) -> dict[str, Any]:
+    return yaml.safe_load((project.path / ".copier-answers.yml").read_text(encoding="utf-8"))
