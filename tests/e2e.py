@@ -22,6 +22,8 @@ class Variant:
     data: Mapping[str, str] = field(default_factory=dict)
     needs_torch: bool = False
     check_metrics: Callable[[dict[str, Any]], None] = lambda metrics: None
+    headline: Callable[[dict[str, Any]], str] = lambda metrics: ""
+    """Text that `make report` must put into every results section, from metrics.json."""
 
     @property
     def id(self) -> str:
@@ -97,3 +99,13 @@ def isolated_env(home: Path) -> dict[str, str]:
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
+
+
+def all_variants() -> list[Variant]:
+    """Every template's variants, from the ``tests/variants_<template>.py`` modules."""
+    import importlib
+
+    found: list[Variant] = []
+    for module_file in sorted(Path(__file__).parent.glob("variants_*.py")):
+        found.extend(importlib.import_module(module_file.stem).VARIANTS)
+    return found

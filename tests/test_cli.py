@@ -94,7 +94,7 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
 def test_read_config_merges_documents_and_includes() -> None:
     config = read_config(TEMPLATES / "image-classifier")
     assert config["_subdirectory"] == "template"  # from shared/settings.yml
-    assert config["_mlscaffold"]["version"]
+    assert config["_mlscaffold"]["title"] and config["template_version"]["default"]
     names = [key for key in config if not key.startswith("_")]
     assert names.index("project_name") < names.index("framework") < names.index("license")
 
@@ -104,6 +104,7 @@ def test_visible_questions_exclude_computed_values() -> None:
     visible = [q.name for q in template.visible_questions]
     assert visible[:4] == ["project_name", "project_slug", "package_name", "description"]
     assert "keywords" not in visible and "mlscaffold_template" not in visible
+    assert "template_version" not in visible
     framework = next(q for q in template.questions if q.name == "framework")
     assert framework.choices is not None and set(framework.choices.values()) == {
         "sklearn",

@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e import generate, isolated_env
-from test_e2e import VARIANTS
+from e2e import all_variants, generate, isolated_env
 
 pytestmark = pytest.mark.e2e
 
-DEFAULT_VARIANTS = [v for v in VARIANTS if not v.data]
+DEFAULT_VARIANTS = [v for v in all_variants() if not v.data]
 
 
 @pytest.mark.parametrize(

@@ -77,8 +77,14 @@ class Template:
 
     @property
     def version(self) -> str:
-        """Template version (moves together with the template's CHANGELOG.md)."""
-        return str(self._meta.get("version", "0.0.0"))
+        """Template version: the computed value ``template_version`` in copier.yml.
+
+        It is a computed value (not only metadata) so that every generated project
+        records it in its answers file, even when made with plain ``copier copy``.
+        """
+        spec = self.config.get("template_version")
+        default = spec.get("default") if isinstance(spec, Mapping) else spec
+        return str(default) if default else "0.0.0"
 
     @cached_property
     def questions(self) -> list[Question]:

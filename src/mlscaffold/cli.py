@@ -75,6 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="show a template's questions and what it generates")
     info.add_argument("template", help="template name")
     info.set_defaults(handler=_cmd_info)
+
+    update = commands.add_parser(
+        "update",
+        help="bring template improvements into a generated project",
+        description="Update a project to a newer version of its template, keeping your edits "
+        "(a three-way merge by copier). The working tree must be clean.",
+    )
+    update.add_argument("path", nargs="?", type=Path, default=Path(), help="project (default: .)")
+    update.add_argument("--to", metavar="VERSION", help="template version (default: the latest)")
+    update.add_argument(
+        "--defaults", action="store_true", help="answer new questions with defaults"
+    )
+    update.add_argument(
+        "--data", "-d", action="append", default=[], metavar="KEY=VALUE", help="change an answer"
+    )
+    update.add_argument(
+        "--dry-run", action="store_true", help="show what would change, change nothing"
+    )
+    update.set_defaults(handler=_cmd_update)
     return parser
 
 
@@ -131,6 +150,19 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
     print(describe(get_template(args.template)))
     return 0
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    from mlscaffold.answers import parse_data
+    from mlscaffold.update import run_update
+
+    return run_update(
+        args.path,
+        to=args.to,
+        defaults=args.defaults,
+        data=parse_data(args.data),
+        dry_run=args.dry_run,
+    )
 
 
 def _cmd_wizard(args: argparse.Namespace) -> int:

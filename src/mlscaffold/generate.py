@@ -17,7 +17,8 @@ from mlscaffold import gitutil
 from mlscaffold.catalog import Template
 from mlscaffold.errors import Cancelled, InvalidAnswer, UsageError
 from mlscaffold.placement import Placement, check_destination, find_conflicts, staging_folder
-from mlscaffold.render import render
+from mlscaffold.render import record_source, render
+from mlscaffold.template_store import Store
 
 Confirm = Callable[[Template, Mapping[str, Any], Path], bool]
 
@@ -58,6 +59,8 @@ def generate(request: Request, confirm: Confirm | None = None) -> Result:
     try:
         with staging_folder(staging_parent(request, placement)) as staging:
             answers = render_with_suggestions(request, staging, defaults)
+            snapshot = Store(request.template.name).snapshot(request.template)
+            answers = record_source(staging, snapshot.repository, snapshot.tag)
             destination = final_destination(request, answers, staging)
             if confirm is not None and not confirm(request.template, answers, destination):
                 raise Cancelled("cancelled; nothing was written")

@@ -83,3 +83,23 @@ def read_answers(project: Path) -> dict[str, Any]:
     except (OSError, yaml.YAMLError) as error:
         raise GenerationError(f"cannot read {path}: {error}") from error
     return dict(loaded) if isinstance(loaded, Mapping) else {}
+
+
+def record_source(project: Path, repository: Path, tag: str) -> dict[str, Any]:
+    """Point the answers file at a versioned template repository (``_src_path``, ``_commit``).
+
+    copier writes the folder it rendered from; mlscaffold renders from the installed
+    folder (fast) and then records the store repository and tag holding that exact
+    content, which is what ``copier update`` needs. Comments and answers are kept.
+    """
+    import yaml
+
+    path = project / ANSWERS_FILE
+    text = path.read_text(encoding="utf-8")
+    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    answers = read_answers(project)
+    answers["_src_path"] = str(repository)
+    answers["_commit"] = tag
+    body = yaml.safe_dump(answers, indent=4, allow_unicode=True, default_flow_style=False)
+    path.write_text(header + body, encoding="utf-8")
+    return answers

@@ -1,0 +1,179 @@
+"""Versioned copies of the installed templates, so that generated projects can be updated.
+
+copier updates a project by rendering the template version the project came from and
+the new one, then replaying the user's changes on top; it needs both versions as tags
+of a git repository. The templates mlscaffold installs are plain folders, so mlscaffold
+keeps one bare git repository per template in the user's data folder
+(``platformdirs.user_data_path("mlscaffold")/templates/NAME.git``). Whenever it meets an
+installed template whose content it has not stored yet, it commits that content and
+tags it with the template version. Projects record this repository and tag as copier's
+``_src_path`` and ``_commit``, so the reference stays valid after
+``pip install --upgrade mlscaffold`` and plain ``copier update`` understands it too.
+
+Tags are immutable: if the installed content differs from what a version tag holds
+(a development install), the new content gets a local-version tag ``VERSION+TREE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlscaffold.catalog import Template
+from mlscaffold.errors import GenerationError
+
+FINGERPRINTS = "mlscaffold-fingerprints.json"
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "mlscaffold",
+    "GIT_AUTHOR_EMAIL": "mlscaffold@localhost",
+    "GIT_COMMITTER_NAME": "mlscaffold",
+    "GIT_COMMITTER_EMAIL": "mlscaffold@localhost",
+}
+
+
+def store_root() -> Path:
+    """The folder holding one bare repository per template."""
+    import platformdirs
+
+    return platformdirs.user_data_path("mlscaffold") / "templates"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A stored template version: the repository and the tag naming it."""
+
+    repository: Path
+    tag: str
+
+
+class Store:
+    """The bare git repository that holds every version of one template seen on this machine."""
+
+    def __init__(self, name: str, root: Path | None = None) -> None:
+        self.name = name
+        self.repository = (root or store_root()) / f"{name}.git"
+
+    def _git(
+        self, *args: str, env: dict[str, str] | None = None, work_tree: Path | None = None
+    ) -> str:
+        import git
+
+        command = ["git", "-c", f"core.hooksPath={os.devnull}", "-c", "core.bare=false"]
+        command += ["--git-dir", str(self.repository)]
+        if work_tree is not None:
+            command += ["--work-tree", str(work_tree)]
+        try:
+            output = git.Git().execute([*command, *args], env={**os.environ, **(env or {})})
+        except git.GitCommandError as error:
+            detail = (error.stderr or str(error)).strip().splitlines()
+            raise GenerationError(
+                f"template store {self.repository}: git {args[0]} failed: "
+                f"{detail[-1] if detail else error}"
+            ) from error
+        return str(output)
+
+    def tags(self) -> list[str]:
+        """All version tags, oldest first (PEP 440 order)."""
+        if not self.repository.is_dir():
+            return []
+        return sorted(self._git("tag", "--list").split(), key=version_key)
+
+    def has(self, tag: str) -> bool:
+        """Tell whether ``tag`` exists."""
+        return tag in self.tags()
+
+    def snapshot(self, template: Template) -> Snapshot:
+        """Store the installed ``template`` if needed; return the tag that names its content."""
+        with self._locked():
+            fingerprint = _fingerprint(template.path)
+            known = self._fingerprints()
+            if known.get(fingerprint) in self.tags():
+                return Snapshot(self.repository, known[fingerprint])
+            tree = self._write_tree(template.path)
+            tag = self._tag_for(template.version, tree)
+            known[fingerprint] = tag
+            (self.repository / FINGERPRINTS).write_text(json.dumps(known, indent=1))
+            return Snapshot(self.repository, tag)
+
+    def _tag_for(self, version: str, tree: str) -> str:
+        """Find or create the tag for ``tree``: VERSION, or VERSION+TREE if VERSION differs."""
+        for tag in (version, f"{version}+{tree[:8]}"):
+            if not self.has(tag):
+                self._commit(tree, tag)
+                return tag
+            if self._git("rev-parse", f"{tag}^{{tree}}").strip() == tree:
+                return tag
+        raise GenerationError(f"template store {self.repository}: tag {version} is inconsistent")
+
+    def _commit(self, tree: str, tag: str) -> None:
+        parents = []
+        if self._git("for-each-ref", "refs/heads/main").strip():
+            parents = ["-p", "refs/heads/main"]
+        commit = self._git(
+            "commit-tree", tree, *parents, "-m", f"{self.name} {tag}", env=IDENTITY
+        ).strip()
+        self._git("update-ref", "refs/heads/main", commit)
+        self._git("tag", tag, commit)
+
+    def _write_tree(self, folder: Path) -> str:
+        """Hash every file of ``folder`` into the store and return the tree id."""
+        with tempfile.TemporaryDirectory(prefix="mlscaffold-index-") as tmp:
+            index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            # --force: the user's global excludes must not drop template files
+            self._git("add", "--all", "--force", ".", env=index, work_tree=folder)
+            return self._git("write-tree", env=index).strip()
+
+    def _fingerprints(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.repository / FINGERPRINTS).read_text())
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Serialise writers (several mlscaffold processes may run at once)."""
+        self.repository.parent.mkdir(parents=True, exist_ok=True)
+        if not (self.repository / "HEAD").is_file():
+            import git
+
+            git.Repo.init(self.repository, bare=True)
+            self._git("symbolic-ref", "HEAD", "refs/heads/main")
+        lock_path = self.repository / "mlscaffold.lock"
+        with lock_path.open("w") as lock:
+            try:
+                import fcntl
+            except ImportError:  # Windows: no advisory locks; runs are rarely concurrent there
+                yield
+                return
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _fingerprint(folder: Path) -> str:
+    """A cheap identity of a folder's content: paths, sizes and modification times."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(folder).as_posix()}\0{stat.st_size}\0".encode())
+            digest.update(f"{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def version_key(tag: str) -> tuple[tuple[int, ...], str]:
+    """Sort key for tags like 1.2.0 and 1.2.0+abc12345 (release numbers, then local part)."""
+    release, _, local = tag.partition("+")
+    numbers = []
+    for part in release.split("."):
+        numbers.append(int(part) if part.isdigit() else -1)
+    return tuple(numbers), local
