@@ -169,27 +169,36 @@ def read_config(template_dir: Path) -> dict[str, Any]:
     return merged
 
 
-def iter_templates(root: Path | None = None) -> Iterator[Template]:
-    """Yield every template under ``root``, sorted by name.
+def template_names(root: Path | None = None) -> list[str]:
+    """Names of the templates under ``root`` (folders with a copier.yml), sorted.
 
-    A template is a folder with a ``copier.yml``; folders starting with ``_`` or
-    ``.`` (such as the shared portfolio layer) are not templates.
+    A folder starting with ``_`` or ``.`` (such as the shared portfolio layer) is not a
+    template.
     """
     root = root or templates_root()
     if not root.is_dir():
-        return
-    for path in sorted(root.iterdir()):
-        if path.name.startswith(("_", ".")) or not (path / CONFIG_NAME).is_file():
-            continue
-        yield Template(name=path.name, path=path, config=read_config(path))
+        return []
+    return sorted(
+        path.name
+        for path in root.iterdir()
+        if not path.name.startswith(("_", ".")) and (path / CONFIG_NAME).is_file()
+    )
+
+
+def iter_templates(root: Path | None = None) -> Iterator[Template]:
+    """Yield every template under ``root``, sorted by name."""
+    root = root or templates_root()
+    for name in template_names(root):
+        yield Template(name=name, path=root / name, config=read_config(root / name))
 
 
 def get_template(name: str, root: Path | None = None) -> Template:
     """Return the template called ``name`` or raise a :class:`UsageError` naming the choices."""
-    templates = {template.name: template for template in iter_templates(root)}
-    if name in templates:
-        return templates[name]
-    choices = ", ".join(templates) or "(none installed)"
-    close = difflib.get_close_matches(name, list(templates), n=1)
+    root = root or templates_root()
+    names = template_names(root)
+    if name in names:
+        return Template(name=name, path=root / name, config=read_config(root / name))
+    choices = ", ".join(names) or "(none installed)"
+    close = difflib.get_close_matches(name, names, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise UsageError(f"unknown template '{name}'{hint} (choose one of: {choices})")

@@ -6,6 +6,7 @@ first commit is made with the author from the answers, passed per command.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -30,21 +31,28 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def _config_value(key: str) -> str | None:
+@functools.cache
+def _config() -> dict[str, str]:
+    """The user's git settings that mlscaffold reads, in one git call per process."""
     import git
 
     try:
-        value = git.Git().config("--get", key)
-    except git.GitCommandError:  # exit status 1: the key is not set
-        return None
-    return str(value).strip() or None
+        output = git.Git().config("--get-regexp", r"^(user\.(name|email)|github\.user)$")
+    except git.GitCommandError:  # exit status 1: none of the keys is set
+        return {}
+    values = {}
+    for line in str(output).splitlines():
+        key, _, value = line.partition(" ")
+        values[key.lower()] = value.strip()
+    return values
 
 
 def configured_identity() -> Identity | None:
     """Return ``user.name``/``user.email`` from git's config, or None when either is missing."""
     if not git_available():
         return None
-    name, email = _config_value("user.name"), _config_value("user.email")
+    config = _config()
+    name, email = config.get("user.name"), config.get("user.email")
     return Identity(name, email) if name and email else None
 
 
@@ -52,10 +60,10 @@ def github_username_hint() -> str | None:
     """Guess a GitHub login from ``github.user`` or a GitHub noreply e-mail address."""
     if not git_available():
         return None
-    user = _config_value("github.user")
-    if user:
-        return user
-    email = _config_value("user.email") or ""
+    config = _config()
+    if config.get("github.user"):
+        return config["github.user"]
+    email = config.get("user.email", "")
     match = re.fullmatch(r"(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com", email)
     return match.group(1) if match else None
 
@@ -86,8 +94,11 @@ def initial_commit(
         "GIT_COMMITTER_EMAIL": identity.email,
     }
     try:
-        repo = git.Repo.init(path)
-        repo.git.symbolic_ref("HEAD", f"refs/heads/{BRANCH}")
+        try:
+            repo = git.Repo.init(path, initial_branch=BRANCH)
+        except git.GitCommandError:  # git older than 2.28 has no --initial-branch
+            repo = git.Repo.init(path)
+            repo.git.symbolic_ref("HEAD", f"refs/heads/{BRANCH}")
         pathspec = [p.relative_to(path).as_posix() for p in only] if only is not None else []
         repo.git.add("--all", "--", *pathspec)
         repo.git.execute(

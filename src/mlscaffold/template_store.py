@@ -93,7 +93,7 @@ class Store:
         with self._locked():
             fingerprint = _fingerprint(template.path)
             known = self._fingerprints()
-            if known.get(fingerprint) in self.tags():
+            if fingerprint in known:  # tags are never moved or deleted by mlscaffold
                 return Snapshot(self.repository, known[fingerprint])
             tree = self._write_tree(template.path)
             tag = self._tag_for(template.version, tree)
