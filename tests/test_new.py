@@ -24,7 +24,7 @@ def answers_of(project: Path) -> dict:
 
 
 def test_defaults_make_a_committed_project_named_after_the_folder(
-    mlscaffold, tmp_path: Path
+    mlscaffold, tmp_path: Path, home: Path
 ) -> None:
     result = mlscaffold("new", TEMPLATE, "cats-vs-dogs", "--defaults")
     assert result.returncode == 0, result.stderr
@@ -35,6 +35,10 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
     assert answers["package_name"] == "cats_vs_dogs"
     assert (answers["author_name"], answers["author_email"]) == ("Ada Lovelace", "ada@example.com")
     assert (project / "src" / "cats_vs_dogs" / "train.py").is_file()
+    # The versioned template store, in the user's data folder
+    store = home / ".local" / "share" / "mlscaffold" / "templates" / "image-classifier.git"
+    assert answers["_src_path"] == str(store)
+    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.0.0"
 
     repo = git.Repo(project)
     assert repo.active_branch.name == "main"

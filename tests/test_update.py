@@ -211,7 +211,7 @@ def test_projects_made_with_plain_copier_copy_update_too(
     assert result.returncode == 0, result.stdout + result.stderr
     assert "## Release checklist" in (project / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert answers(project)["_commit"] == "1.1.0"
-    assert answers(project)["_src_path"].endswith("image-classifier.git")
+    assert answers(project)["_src_path"].endswith("/mlscaffold/templates/image-classifier.git")
 
 
 def test_plain_copier_update_understands_the_recorded_source(

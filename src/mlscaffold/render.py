@@ -98,6 +98,8 @@ def record_source(project: Path, repository: Path, tag: str) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     answers = read_answers(project)
+    # An absolute path, as copier records for any local template: copier does not
+    # expand "~" on every clone it makes, so a home-relative path breaks updates.
     answers["_src_path"] = str(repository)
     answers["_commit"] = tag
     body = yaml.safe_dump(answers, indent=4, allow_unicode=True, default_flow_style=False)

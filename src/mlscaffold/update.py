@@ -100,9 +100,9 @@ def make_plan(project: Path, to: str | None) -> Plan:
 
 def _generated_from(answers: Mapping[str, Any], store: Store) -> str:
     """The template version the project was generated from (or last updated to)."""
-    source = Path(str(answers.get("_src_path", "")))
+    source = Path(str(answers.get("_src_path", ""))).expanduser()
     commit = answers.get("_commit")
-    if commit and source == store.repository:
+    if commit and source.resolve() == store.repository.resolve():
         version = str(commit)
     elif answers.get("_mlscaffold_version"):
         version = str(answers["_mlscaffold_version"])  # e.g. made with plain `copier copy`
