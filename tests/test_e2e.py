@@ -165,6 +165,28 @@ def test_pyproject_precommit_and_notebooks_are_well_formed(fresh: Project) -> No
         assert re.search(rf"^{target}:", makefile, re.M), target
 
 
+def test_secret_hooks_that_ci_runs_pass_on_a_fresh_project(fresh: Project) -> None:
+    """The generated CI runs detect-secrets on every file: a fresh project must pass it."""
+    precommit = yaml.safe_load((fresh.path / ".pre-commit-config.yaml").read_text())
+    hook = next(
+        hook
+        for repo in precommit["repos"]
+        for hook in repo["hooks"]
+        if hook["id"] == "detect-secrets"
+    )
+    scan = fresh.run(
+        sys.executable, "-m", "detect_secrets", "scan", "--exclude-files", hook["exclude"]
+    )
+    assert json.loads(scan.stdout)["results"] == {}
+    push = next(
+        hook
+        for repo in precommit["repos"]
+        for hook in repo["hooks"]
+        if hook["id"] == "mlscaffold-check"
+    )
+    assert push["stages"] == ["pre-push"] and push["entry"] == "mlscaffold check"
+
+
 def test_readme_tells_the_whole_story(fresh: Project) -> None:
     readme = (fresh.path / "README.md").read_text(encoding="utf-8")
     answers = _answers(fresh)

@@ -246,3 +246,13 @@ def test_interrupted_update_leaves_the_project_as_it_was(
     with pytest.raises((Cancelled, KeyboardInterrupt)):
         update_module.run_update(project, to=None, defaults=True, data={}, dry_run=False)
     assert tree(project) == before
+
+
+def test_changing_an_answer_at_the_same_version_rerenders(mlscaffold, project) -> None:
+    result = mlscaffold("update", "--data", "github_username=octocat", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "image-classifier 1.0.0 -> 1.0.0" in result.stdout
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "github.com/octocat/proj" in readme and "your-github-username" not in readme
+    assert "My own notes about the data." in (project / "data" / "README.md").read_text()
+    assert answers(project)["github_username"] == "octocat"

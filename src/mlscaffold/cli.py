@@ -76,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("template", help="template name")
     info.set_defaults(handler=_cmd_info)
 
+    check = commands.add_parser(
+        "check",
+        help="audit a repository before publishing it",
+        description="Find what should not be published (secrets, huge files, no licence) and "
+        "what is missing for a good portfolio repository. Exit code 1 when anything blocks.",
+    )
+    check.add_argument("path", nargs="?", type=Path, default=Path(), help="repository (default: .)")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(handler=_cmd_check)
+
     update = commands.add_parser(
         "update",
         help="bring template improvements into a generated project",
@@ -150,6 +160,12 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
     print(describe(get_template(args.template)))
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from mlscaffold.check import run_check
+
+    return run_check(args.path, as_json=args.json)
 
 
 def _cmd_update(args: argparse.Namespace) -> int:

@@ -55,7 +55,7 @@ def run_update(
 ) -> int:
     """Update the project at ``path``; return the exit code (1 when conflicts remain)."""
     plan = make_plan(path.resolve(), to)
-    if version_key(plan.old) >= version_key(plan.new):
+    if version_key(plan.old) >= version_key(plan.new) and not data:
         print(f"{plan.template.name} {plan.old} is already the latest version; nothing to do.")
         return 0
     check_known(plan.template, data, source="--data")
@@ -89,7 +89,8 @@ def make_plan(project: Path, to: str | None) -> Plan:
     store = Store(template.name)
     installed = store.snapshot(template).tag
     old = _generated_from(answers, store)
-    new = to or installed
+    # Changing answers (--data) at the same version is an update too: copier re-renders.
+    new = to or max(installed, old, key=version_key)
     if not store.has(new):
         available = ", ".join(store.tags()) or "none"
         raise UsageError(f"{template.name} has no version {new} here (available: {available})")
