@@ -15,7 +15,7 @@ from mlscaffold.answers import parse_data, read_answers_file
 from mlscaffold.catalog import get_template, iter_templates, read_config
 from mlscaffold.errors import UsageError
 
-EXPECTED_TEMPLATES = {"image-classifier", "recommender"}
+EXPECTED_TEMPLATES = {"image-classifier", "kaggle-entry", "recommender"}
 
 
 def test_version(mlscaffold) -> None:

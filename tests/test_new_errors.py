@@ -95,6 +95,23 @@ def test_invalid_answers_are_refused_before_writing(
     assert_one_line_error(result, f"invalid {key}", fragment)
 
 
+@pytest.mark.parametrize(
+    ("template", "key", "value", "expected"),
+    [
+        ("kaggle-entry", "n_folds", "abc", "expected a whole number, got 'abc'"),
+        ("recommender", "k", "ten", "expected a whole number, got 'ten'"),
+        ("recommender", "k", "0", "k must be a whole number from 1 to 100"),
+    ],
+)
+def test_answers_of_the_wrong_type_name_the_question(
+    mlscaffold, workspace: Path, template: str, key: str, value: str, expected: str
+) -> None:
+    result = run_and_check_untouched(
+        mlscaffold, workspace, "new", template, "p", "--defaults", "--data", f"{key}={value}"
+    )
+    assert_one_line_error(result, f"invalid {key}", expected)
+
+
 def test_malformed_data_item_is_refused(mlscaffold, workspace: Path) -> None:
     result = run_and_check_untouched(
         mlscaffold, workspace, "new", TEMPLATE, "project", "--defaults", "--data", "framework"

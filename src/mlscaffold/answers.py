@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mlscaffold.catalog import Template
-from mlscaffold.errors import UsageError
+from mlscaffold.errors import InvalidAnswer, UsageError
 
 
 def parse_data(items: Iterable[str]) -> dict[str, str]:
@@ -71,3 +71,31 @@ def check_known(template: Template, answers: Mapping[str, Any], *, source: str) 
 
 def _reason(error: BaseException) -> str:
     return getattr(error, "strerror", None) or str(error)
+
+
+BOOLEAN_WORDS = {"y", "yes", "true", "on", "1", "n", "no", "false", "off", "0"}
+
+
+def check_types(template: Template, answers: Mapping[str, Any]) -> None:
+    """Refuse answers that cannot be read as their question's type.
+
+    copier's own error for these names no question. Validators and choices are
+    still checked by copier.
+    """
+    types = {question.name: question.type for question in template.visible_questions}
+    for key, value in answers.items():
+        kind, text = types.get(key), str(value).strip()
+        try:
+            if kind == "int":
+                int(text)
+            elif kind == "float":
+                float(text)
+            elif (
+                kind == "bool" and not isinstance(value, bool) and text.lower() not in BOOLEAN_WORDS
+            ):
+                raise ValueError
+        except ValueError:
+            expected = {"int": "a whole number", "float": "a number", "bool": "yes or no"}[
+                str(kind)
+            ]
+            raise InvalidAnswer(key, f"expected {expected}, got '{value}'") from None

@@ -207,7 +207,7 @@ def _cmd_wizard(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from mlscaffold.answers import check_known, parse_data, read_answers_file
+    from mlscaffold.answers import check_known, check_types, parse_data, read_answers_file
     from mlscaffold.catalog import get_template, iter_templates
     from mlscaffold.generate import Request, generate, interactive_terminal
     from mlscaffold.wizard import confirm_summary, pick_template
@@ -235,6 +235,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
         answers.update({k: v for k, v in from_file.items() if k in known})
     check_known(template, data, source="--data")
     answers.update(data)
+    check_types(template, answers)
     request = Request(
         template=template,
         destination=args.destination,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlscaffold.answers import check_known
+from mlscaffold.answers import check_known, check_types
 from mlscaffold.catalog import Template, get_template, read_config
 from mlscaffold.errors import Cancelled, GenerationError, UsageError
 from mlscaffold.render import ANSWERS_FILE, read_answers, record_source
@@ -59,6 +59,7 @@ def run_update(
         print(f"{plan.template.name} {plan.old} is already the latest version; nothing to do.")
         return 0
     check_known(plan.template, data, source="--data")
+    check_types(plan.template, data)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not defaults and not interactive:
         answered = read_answers(plan.project).keys() | data.keys()
