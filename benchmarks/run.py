@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,38 +43,56 @@ PYTHON = sys.executable
 
 @dataclass
 class Timing:
-    """Wall-clock seconds of repeated runs of one command."""
+    """Wall-clock and CPU seconds of repeated runs of one command.
+
+    Wall-clock time is what a user waits for; CPU time (user + system, of the
+    process and its children) is what the command itself costs, and moves much
+    less than wall-clock time when other work shares the machine.
+    """
 
     label: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     goal: str = ""
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
+
     def row(self, reference: Timing | None = None) -> list[str]:
-        ratio = f"{self.median / reference.median:.2f}x" if reference else ""
+        ratio = cpu_ratio = ""
+        if reference:
+            ratio = f"{self.median / reference.median:.2f}x"
+            cpu_ratio = f"{self.cpu_median / reference.cpu_median:.2f}x"
         return [
             self.label,
             f"{self.median:.3f}",
             f"{min(self.seconds):.3f}",
             f"{max(self.seconds):.3f}",
             ratio,
+            f"{self.cpu_median:.3f}",
+            cpu_ratio,
             self.goal,
         ]
 
 
-def run_timed(command: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
-    """Run ``command`` to completion; return its wall-clock seconds (it must succeed)."""
+def run_timed(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Run ``command`` to completion; return (wall-clock, CPU) seconds; it must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     completed = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
         raise SystemExit(
             f"benchmark command failed: {' '.join(command)}\n{completed.stdout}\n{completed.stderr}"
         )
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def isolated_env(home: Path) -> dict[str, str]:
@@ -121,9 +140,10 @@ def interleaved(
     for round_ in range(repeat + 1):
         for label, build in commands.items():
             folder = Path(tempfile.mkdtemp(dir=work))
-            seconds = run_timed(build(folder), folder, env)
+            seconds, cpu = run_timed(build(folder), folder, env)
             if round_:  # round 0 warms caches (file system, template store)
                 timings[label].seconds.append(seconds)
+                timings[label].cpu.append(cpu)
             shutil.rmtree(folder, ignore_errors=True)
     return timings
 
@@ -204,7 +224,9 @@ def bench_generation(
             ccds_timing = timings[3]
             ccds_timing.goal = "reference"
             rows.append(ccds_timing.row())
-            ours = Timing(f"mlscaffold new {name} vs ccds", timings[1].seconds, "< 1.00x ccds")
+            ours = Timing(
+                f"mlscaffold new {name} vs ccds", timings[1].seconds, timings[1].cpu, "< 1.00x ccds"
+            )
             rows.append(ours.row(ccds_timing))
     return rows
 
@@ -245,13 +267,18 @@ def _checked(commands, repeat, env, work, goals):
     timings = {label: Timing(label, goal=goals.get(label, "")) for label in commands}
     for round_ in range(repeat + 1):
         for label, build in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             completed = subprocess.run(build(work), cwd=work, env=env, capture_output=True)
             elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if completed.returncode not in (0, 1):
                 raise SystemExit(f"check failed: {completed.stderr.decode()}")
             if round_:
                 timings[label].seconds.append(elapsed)
+                timings[label].cpu.append(
+                    after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                )
     return timings
 
 
@@ -271,21 +298,114 @@ def bench_projects(
         train = Timing(f"{name}: make train", goal="< 30 s")
         tests = Timing(f"{name}: generated test suite", goal="< 60 s")
         for _ in range(repeat):
-            train.seconds.append(
-                run_timed(["make", "train", f"PYTHON={PYTHON}"], project, project_env)
-            )
-            tests.seconds.append(
-                run_timed(
-                    [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, project_env
-                )
-            )
+            for timing, command in (
+                (train, ["make", "train", f"PYTHON={PYTHON}"]),
+                (tests, [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
+            ):
+                seconds, cpu = run_timed(command, project, project_env)
+                timing.seconds.append(seconds)
+                timing.cpu.append(cpu)
         rows += [train.row(), tests.row()]
     return rows
 
 
+def count_instructions(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[int, int]:
+    """Instructions executed by ``command`` and every process it starts (valgrind callgrind).
+
+    Deterministic for the same inputs whatever else the machine is doing, so a ratio of
+    counts is a steady proxy for a ratio of times on a noisy machine (it leaves out
+    process start-up and I/O waits). Returns (instructions, processes).
+    """
+    out = Path(tempfile.mkdtemp(dir=cwd.parent))
+    subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--trace-children=yes",
+            f"--callgrind-out-file={out}/cg.%p",
+            *command,
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    total, processes = 0, 0
+    for profile in out.iterdir():
+        for line in profile.read_text(errors="replace").splitlines():
+            if line.startswith("summary:"):
+                total += int(line.split()[1])
+                processes += 1
+    shutil.rmtree(out, ignore_errors=True)
+    return total, processes
+
+
+def bench_instructions(names: Sequence[str], env: dict[str, str], work: Path) -> list[list[str]]:
+    rows = []
+    for name in names:
+        counts = {}
+        for label, command in (
+            (
+                "copier copy",
+                [
+                    PYTHON,
+                    "-m",
+                    "copier",
+                    "copy",
+                    "--quiet",
+                    "--defaults",
+                    str(template_dir(name)),
+                    "p",
+                ],
+            ),
+            (
+                "mlscaffold new",
+                [PYTHON, "-m", "mlscaffold", "new", name, "p", "--defaults", "--quiet"],
+            ),
+        ):
+            folder = Path(tempfile.mkdtemp(dir=work))
+            counts[label] = count_instructions(command, folder, env)
+        (ref, ref_procs), (ours, our_procs) = counts["copier copy"], counts["mlscaffold new"]
+        rows.append(
+            [
+                f"copier copy --defaults ({name})",
+                f"{ref / 1e9:.3f}",
+                str(ref_procs),
+                "",
+                "reference",
+            ]
+        )
+        rows.append(
+            [
+                f"mlscaffold new {name} --defaults",
+                f"{ours / 1e9:.3f}",
+                str(our_procs),
+                f"{ours / ref:.2f}x",
+                "<= 1.20x copier",
+            ]
+        )
+    return rows
+
+
+def instruction_table(rows: list[list[str]]) -> str:
+    header = ["Measurement", "Instructions (billions)", "Processes", "Ratio", "Goal"]
+    lines = ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def table(rows: list[list[str]]) -> str:
-    header = ["Measurement", "Median (s)", "Min (s)", "Max (s)", "Ratio", "Goal"]
-    lines = ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|---:|---|"]
+    header = [
+        "Measurement",
+        "Median (s)",
+        "Min (s)",
+        "Max (s)",
+        "Ratio",
+        "CPU (s)",
+        "CPU ratio",
+        "Goal",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|---:|---:|---:|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -316,6 +436,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="write the markdown report to this file")
     parser.add_argument("--ccds", help="path of the ccds executable (cookiecutter-data-science)")
     parser.add_argument("--ccds-template", help="local clone of cookiecutter-data-science")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count executed instructions of generation with valgrind (slow, steady)",
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (3 if args.quick else 7)
     names = templates()
@@ -338,11 +463,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ("Check", bench_check(names, max(3, repeat // 2), env, work, big=True))
                 )
             sections.append(("Generated projects", bench_projects(names, 1, env, work)))
+        instructions = None
+        if args.instructions:
+            instructions = bench_instructions(names[:1] if args.quick else names, env, work)
 
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     report = [f"Measured {stamp} on {machine()}; {repeat} repetitions after a warm-up round.", ""]
     for title, rows in sections:
         report += [f"**{title}**", "", table(rows), ""]
+    if instructions:
+        report += [
+            "**Generation, in executed instructions** (valgrind callgrind, child processes "
+            "included)",
+            "",
+            instruction_table(instructions),
+            "",
+        ]
     text = "\n".join(report)
     print(text)
     if args.output:

@@ -111,6 +111,11 @@ def initial_commit(
                 "git",
                 "-c",
                 f"core.hooksPath={os.devnull}",
+                # no background housekeeping for a one-commit repository
+                "-c",
+                "maintenance.auto=false",
+                "-c",
+                "gc.auto=0",
                 "commit",
                 "--quiet",
                 "--no-verify",
@@ -120,7 +125,9 @@ def initial_commit(
             ],
             env={**os.environ, **env},
         )
-        sha = repo.head.commit.hexsha[:7]
+        # Read the new commit's id from the ref files: repo.head.commit would start a
+        # `git cat-file --batch-check` process just to learn the object type.
+        sha = git.SymbolicReference.dereference_recursive(repo, "HEAD")[:7]
         repo.close()
     except git.GitCommandError as error:
         detail = (error.stderr or str(error)).strip().splitlines()
