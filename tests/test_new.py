@@ -255,7 +255,10 @@ def test_git_failure_is_one_line_exit_1(mlscaffold, tmp_path: Path) -> None:
     fake_git = fake_bin / "git"
     real_git = subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()
     fake_git.write_text(
-        f'#!/bin/sh\nif [ "$3" = "commit" ]; then echo "fatal: simulated" >&2; exit 128; fi\n'
+        "#!/bin/sh\n"
+        'for arg in "$@"; do\n'
+        '  if [ "$arg" = "commit" ]; then echo "fatal: simulated" >&2; exit 128; fi\n'
+        "done\n"
         f'exec {real_git} "$@"\n',
         encoding="utf-8",
     )
