@@ -152,7 +152,7 @@ def test_ctrl_c_at_a_template_question_writes_nothing(spawn) -> None:
     assert list(spawn.workspace.iterdir()) == []
 
 
-def test_declining_the_summary_writes_nothing(spawn) -> None:
+def test_declining_the_summary_writes_nothing(spawn, home: Path) -> None:
     child = spawn("new", "image-classifier", "--data", "project_name=Not Today")
     answer(child, {}, skip=("project_name",))
     child.send("n")
@@ -161,3 +161,4 @@ def test_declining_the_summary_writes_nothing(spawn) -> None:
     assert child.exitstatus == 2
     assert "nothing was written" in child.before
     assert list(spawn.workspace.iterdir()) == []
+    assert not (home / ".local" / "share" / "mlscaffold").exists(), "template store written"

@@ -59,11 +59,12 @@ def generate(request: Request, confirm: Confirm | None = None) -> Result:
     try:
         with staging_folder(staging_parent(request, placement)) as staging:
             answers = render_with_suggestions(request, staging, defaults)
-            snapshot = Store(request.template.name).snapshot(request.template)
-            answers = record_source(staging, snapshot.repository, snapshot.tag)
             destination = final_destination(request, answers, staging)
             if confirm is not None and not confirm(request.template, answers, destination):
                 raise Cancelled("cancelled; nothing was written")
+            # Record the versioned template source, so `mlscaffold update` can merge later.
+            snapshot = Store(request.template.name).snapshot(request.template)
+            answers = record_source(staging, snapshot.repository, snapshot.tag)
             before = Before.look(destination)
             files = sum(1 for path in staging.rglob("*") if path.is_file())
             placement.move_in(staging, destination)

@@ -40,6 +40,7 @@ class Plan:
     store: Store
     old: str
     new: str
+    answers: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def run_update(
     check_types(plan.template, data)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not defaults and not interactive:
-        answered = read_answers(plan.project).keys() | data.keys()
+        answered = plan.answers.keys() | data.keys()
         new = [q.name for q in plan.template.visible_questions if q.name not in answered]
         if new:
             raise UsageError(
@@ -97,7 +98,7 @@ def make_plan(project: Path, to: str | None) -> Plan:
         raise UsageError(f"{template.name} has no version {new} here (available: {available})")
     if to is not None and version_key(new) < version_key(old):
         raise UsageError(f"the project is at {old}; downgrading to {new} is not supported")
-    return Plan(project, template, store, old, new)
+    return Plan(project, template, store, old, new, answers)
 
 
 def _generated_from(answers: Mapping[str, Any], store: Store) -> str:
