@@ -79,10 +79,22 @@ class Store:
         return str(output)
 
     def tags(self) -> list[str]:
-        """All version tags, oldest first (PEP 440 order)."""
+        """All version tags, oldest first.
+
+        Releases sort by their numbers; local variants of one release (``1.0.0+TREE``,
+        from development installs) sort by when they were stored, not by their hash.
+        """
         if not self.repository.is_dir():
             return []
-        return sorted(self._git("tag", "--list").split(), key=version_key)
+        stored = self._git(
+            "for-each-ref", "--sort=committerdate", "--format=%(refname:short)", "refs/tags"
+        ).split()
+        return sorted(stored, key=release_numbers)  # a stable sort keeps the store order
+
+    def is_newer(self, tag: str, than: str) -> bool:
+        """Tell whether ``tag`` comes after ``than`` in :meth:`tags` order."""
+        order = self.tags()
+        return order.index(tag) > order.index(than)
 
     def has(self, tag: str) -> bool:
         """Tell whether ``tag`` exists."""
@@ -170,10 +182,7 @@ def _fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def version_key(tag: str) -> tuple[tuple[int, ...], str]:
-    """Sort key for tags like 1.2.0 and 1.2.0+abc12345 (release numbers, then local part)."""
-    release, _, local = tag.partition("+")
-    numbers = []
-    for part in release.split("."):
-        numbers.append(int(part) if part.isdigit() else -1)
-    return tuple(numbers), local
+def release_numbers(tag: str) -> tuple[int, ...]:
+    """The release part of a tag as numbers: 1.10.0+abc12345 -> (1, 10, 0)."""
+    release = tag.partition("+")[0]
+    return tuple(int(part) if part.isdigit() else -1 for part in release.split("."))

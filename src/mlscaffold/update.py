@@ -26,7 +26,7 @@ from mlscaffold.answers import check_known, check_types
 from mlscaffold.catalog import Template, get_template, read_config
 from mlscaffold.errors import Cancelled, GenerationError, UsageError
 from mlscaffold.render import ANSWERS_FILE, read_answers, record_source
-from mlscaffold.template_store import IDENTITY, Store, version_key
+from mlscaffold.template_store import IDENTITY, Store
 
 CONFLICT_START = "<<<<<<< before updating"
 
@@ -56,7 +56,7 @@ def run_update(
 ) -> int:
     """Update the project at ``path``; return the exit code (1 when conflicts remain)."""
     plan = make_plan(path.resolve(), to)
-    if version_key(plan.old) >= version_key(plan.new) and not data:
+    if not plan.store.is_newer(plan.new, than=plan.old) and not data:
         print(f"{plan.template.name} {plan.old} is already the latest version; nothing to do.")
         return 0
     check_known(plan.template, data, source="--data")
@@ -92,11 +92,11 @@ def make_plan(project: Path, to: str | None) -> Plan:
     installed = store.snapshot(template).tag
     old = _generated_from(answers, store)
     # Changing answers (--data) at the same version is an update too: copier re-renders.
-    new = to or max(installed, old, key=version_key)
+    new = to or (installed if store.is_newer(installed, than=old) else old)
     if not store.has(new):
         available = ", ".join(store.tags()) or "none"
         raise UsageError(f"{template.name} has no version {new} here (available: {available})")
-    if to is not None and version_key(new) < version_key(old):
+    if to is not None and store.is_newer(old, than=new):
         raise UsageError(f"the project is at {old}; downgrading to {new} is not supported")
     return Plan(project, template, store, old, new, answers)
 
