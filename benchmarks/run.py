@@ -327,23 +327,8 @@ def bench_instructions(names: Sequence[str], env: dict[str, str], work: Path) ->
     for name in names:
         counts = {}
         for label, command in (
-            (
-                "copier copy",
-                [
-                    PYTHON,
-                    "-m",
-                    "copier",
-                    "copy",
-                    "--quiet",
-                    "--defaults",
-                    str(template_dir(name)),
-                    "p",
-                ],
-            ),
-            (
-                "mlscaffold new",
-                [PYTHON, "-m", "mlscaffold", "new", name, "p", "--defaults", "--quiet"],
-            ),
+            ("copier copy", copier_copy(name, Path("p"))),
+            ("mlscaffold new", mlscaffold_new(name, Path("p"))),
         ):
             folder = Path(tempfile.mkdtemp(dir=work))
             counts[label] = count_instructions(command, folder, env)

@@ -90,6 +90,30 @@ def mlscaffold(env: dict[str, str], tmp_path: Path):
     return run
 
 
+def copier_copy(
+    template: Path, destination: Path, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run plain ``copier copy --defaults`` (no mlscaffold involved); it must succeed."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--quiet",
+            "--defaults",
+            *args,
+            str(template),
+            str(destination),
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(env) if env is not None else None,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed
+
+
 def assert_one_line_error(run: Run, *fragments: str, code: int = 2) -> None:
     """The promise for every handled error: one line on stderr, no traceback, the right code."""
     assert run.returncode == code, (run.returncode, run.stdout, run.stderr)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES
+from conftest import TEMPLATES, copier_copy
 from e2e import Variant, all_variants
 
 SHORTEST, LONGEST = "ab", "abcdefghij_klmnopqrst_uvwxyzabcd_efghijk"  # 2 and 40 characters
@@ -33,21 +33,7 @@ def test_generated_code_is_ruff_clean(
     project = tmp_path / "p"
     data = {**variant.data, "python_version": python, "package_name": package}
     args = [arg for key, value in data.items() for arg in ("--data", f"{key}={value}")]
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--quiet",
-            "--defaults",
-            *args,
-            str(TEMPLATES / variant.template),
-            str(project),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    copier_copy(TEMPLATES / variant.template, project, *args)
     for command in (["check"], ["format", "--check"]):
         completed = subprocess.run(
             [sys.executable, "-m", "ruff", *command, "--no-cache", "."],

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TEMPLATES, tree
+from conftest import REPO, TEMPLATES, copier_copy, tree
 
 from mlscaffold.catalog import iter_templates
 
@@ -47,23 +47,7 @@ def test_sync_check_catches_an_edited_copy(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
 def test_copier_alone_renders_the_same_project(name: str, mlscaffold, tmp_path: Path) -> None:
     by_copier = tmp_path / "by-copier"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--data",
-            "project_name=Same Name",
-            str(TEMPLATES / name),
-            str(by_copier),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert completed.returncode == 0, completed.stderr
+    copier_copy(TEMPLATES / name, by_copier, "--data", "project_name=Same Name")
     assert (by_copier / "README.md").is_file()
     result = mlscaffold(
         "new", name, "by-mlscaffold", "--defaults", "--no-git", "--data", "project_name=Same Name"

@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 import yaml
-from conftest import assert_one_line_error, tree
+from conftest import assert_one_line_error, copier_copy, tree
 
 from mlscaffold import update as update_module
 from mlscaffold.catalog import templates_root
@@ -189,20 +189,7 @@ def test_projects_made_with_plain_copier_copy_update_too(
     project = tmp_path / "by-copier"
     source = tmp_path / "v100"
     shutil.copytree(templates_root(), source, ignore=shutil.ignore_patterns("_shared"))
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            str(source / TEMPLATE),
-            str(project),
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
+    copier_copy(source / TEMPLATE, project, env=env)
     repo = git.Repo.init(project)
     repo.git.add("--all")
     repo.git.commit("-q", "-m", "Generated with copier")
