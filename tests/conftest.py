@@ -1,7 +1,10 @@
-"""Fixtures shared by the test suite.
+"""Fixtures for every tier; the helpers themselves live in ``tests/support/helpers.py``.
 
-Every test that runs git gets its own HOME and global git config, so results do
-not depend on (and never touch) the machine's configuration.
+The tiers are folders: ``unit/`` (pure functions), ``cli/`` (``mlscaffold.cli.main`` called
+in this process), ``process/`` (what needs a real process: signals, the pseudo-terminal
+wizard, start-up cost) and ``e2e/`` (generated projects running their own tests, linters
+and ``make`` targets). Everything under ``e2e/`` carries the ``e2e`` marker, so
+``pytest -m "not e2e"`` is the inner loop.
 """
 
 from __future__ import annotations
@@ -9,71 +12,89 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-TEMPLATES = REPO / "templates"
-IN_CI = bool(os.environ.get("CI"))
+sys.path.insert(0, str(Path(__file__).parent / "support"))
+
+from helpers import Run, isolated_env
+
+TIERS = ("unit", "cli", "process", "e2e")
 
 
-@dataclass(frozen=True)
-class Run:
-    """The outcome of one mlscaffold process."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def tree(path: Path) -> dict[str, bytes]:
-    """Every file below ``path`` (relative name -> content), to prove nothing changed."""
-    if not path.exists():
-        return {}
-    return {
-        p.relative_to(path).as_posix(): p.read_bytes()
-        for p in sorted(path.rglob("*"))
-        if p.is_file()
-    }
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its tier (the folder it is in)."""
+    for item in items:
+        tier = Path(str(item.fspath)).parent.name
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """A fresh HOME with a git identity in its global config."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n", encoding="utf-8"
-    )
-    return home
+    path = tmp_path / "home"
+    isolated_env(path)
+    return path
 
 
 @pytest.fixture
 def env(home: Path) -> dict[str, str]:
-    """Environment for mlscaffold subprocesses: isolated HOME/git config, no colours."""
-    result = dict(os.environ)
-    for key in list(result):
-        if key.startswith(("GIT_", "MLSCAFFOLD_")):
-            del result[key]
-    result.update(
-        {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "NO_COLOR": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    return result
+    """The isolated environment (HOME, data folders, git identity) for anything this test runs."""
+    return isolated_env(home)
+
+
+CliRunner = Callable[..., Run]
 
 
 @pytest.fixture
-def mlscaffold(env: dict[str, str], tmp_path: Path):
-    """Run the installed ``mlscaffold`` as a separate process, without a terminal."""
+def cli(env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """Call ``mlscaffold.cli.main([...])`` in this process, isolated as a subprocess would be.
+
+    The environment and working folder are those of the ``env`` fixture and ``tmp_path``
+    (or ``cwd``) for the duration of the call only; there is no terminal. Returns the exit
+    code and what was printed, like the ``mlscaffold`` fixture does for a real process.
+    """
+    from mlscaffold.cli import main
+
+    def run(*args: str, cwd: Path | None = None, extra_env: Mapping[str, str] | None = None) -> Run:
+        wanted = {**env, **(extra_env or {})}
+        capsys.readouterr()
+        with pytest.MonkeyPatch.context() as patch:
+            for key in list(os.environ):
+                if key not in wanted:
+                    patch.delenv(key)
+            for key, value in wanted.items():
+                patch.setenv(key, value)
+            patch.chdir(cwd or tmp_path)
+            _forget_process_caches()
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:  # argparse: --help, --version, usage errors
+                code = exit_.code if isinstance(exit_.code, int) else 1
+            finally:
+                _forget_process_caches()
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+def _forget_process_caches() -> None:
+    """Drop what mlscaffold caches per process (git settings), so each call sees its env."""
+    from mlscaffold import gitutil
+
+    for value in vars(gitutil).values():
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
+
+
+@pytest.fixture
+def mlscaffold(env: dict[str, str], tmp_path: Path) -> CliRunner:
+    """Run ``python -m mlscaffold`` as a separate process, without a terminal."""
 
     def run(*args: str, cwd: Path | None = None, extra_env: Mapping[str, str] | None = None) -> Run:
         completed = subprocess.run(
@@ -90,46 +111,22 @@ def mlscaffold(env: dict[str, str], tmp_path: Path):
     return run
 
 
-def copier_copy(
-    template: Path, destination: Path, *args: str, env: Mapping[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run plain ``copier copy --defaults`` (no mlscaffold involved); it must succeed."""
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--quiet",
-            "--defaults",
-            *args,
-            str(template),
-            str(destination),
-        ],
-        capture_output=True,
-        text=True,
-        env=dict(env) if env is not None else None,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed
+@pytest.fixture
+def in_isolation(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Apply the isolated environment to this process and work in ``tmp_path/ws``.
 
-
-def assert_one_line_error(run: Run, *fragments: str, code: int = 2) -> None:
-    """The promise for every handled error: one line on stderr, no traceback, the right code."""
-    assert run.returncode == code, (run.returncode, run.stdout, run.stderr)
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1, run.stderr
-    assert "Traceback" not in run.stderr
-    assert lines[0].startswith("mlscaffold: error: "), lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-
-
-def ensure_torch() -> None:
-    """Skip a torch test outside CI when torch is missing; in CI that is a failure."""
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        if IN_CI:
-            pytest.fail("CI must install torch (see .ci/run)")
-        pytest.skip("torch is not installed (pip install torch)")
+    For tests that call mlscaffold's functions directly (not through ``main``).
+    """
+    for key in list(os.environ):
+        if key.startswith(("GIT_", "MLSCAFFOLD_")):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    monkeypatch.chdir(workspace)
+    _forget_process_caches()
+    yield workspace
+    _forget_process_caches()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from e2e import Variant
+from projects import Variant
 
 
 def image_classifier_floor(metrics: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TEMPLATES, copier_copy, tree
+from helpers import REPO, TEMPLATES, copier_copy, tree
 
 from mlscaffold.catalog import iter_templates
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import git
 import pytest
 import yaml
-from conftest import assert_one_line_error, tree
+from helpers import assert_one_line_error, tree
 
 from mlscaffold import generate as generate_module
 from mlscaffold.catalog import get_template
@@ -24,9 +24,9 @@ def answers_of(project: Path) -> dict:
 
 
 def test_defaults_make_a_committed_project_named_after_the_folder(
-    mlscaffold, tmp_path: Path, home: Path
+    cli, tmp_path: Path, home: Path
 ) -> None:
-    result = mlscaffold("new", TEMPLATE, "cats-vs-dogs", "--defaults")
+    result = cli("new", TEMPLATE, "cats-vs-dogs", "--defaults")
     assert result.returncode == 0, result.stderr
     project = tmp_path / "cats-vs-dogs"
     answers = answers_of(project)
@@ -54,29 +54,29 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
     assert "make train" in result.stdout and "git push -u origin main" in result.stdout
 
 
-def test_without_a_destination_the_slug_names_the_folder(mlscaffold, tmp_path: Path) -> None:
-    result = mlscaffold("new", TEMPLATE, "--defaults", "--data", "project_name=Digit Reader")
+def test_without_a_destination_the_slug_names_the_folder(cli, tmp_path: Path) -> None:
+    result = cli("new", TEMPLATE, "--defaults", "--data", "project_name=Digit Reader")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "digit-reader" / "src" / "digit_reader").is_dir()
 
 
-def test_missing_parent_folders_are_created(mlscaffold, tmp_path: Path) -> None:
-    result = mlscaffold("new", TEMPLATE, "a/b/project", "--defaults", "--no-git")
+def test_missing_parent_folders_are_created(cli, tmp_path: Path) -> None:
+    result = cli("new", TEMPLATE, "a/b/project", "--defaults", "--no-git")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "a" / "b" / "project" / "README.md").is_file()
 
 
-def test_no_git_and_quiet(mlscaffold, tmp_path: Path) -> None:
-    result = mlscaffold("new", TEMPLATE, "p", "--defaults", "--no-git", "--quiet")
+def test_no_git_and_quiet(cli, tmp_path: Path) -> None:
+    result = cli("new", TEMPLATE, "p", "--defaults", "--no-git", "--quiet")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
     assert not (tmp_path / "p" / ".git").exists()
     assert (tmp_path / "p" / "README.md").is_file()
 
 
-def test_unicode_title_is_kept_in_prose_and_slugified_for_paths(mlscaffold, tmp_path: Path) -> None:
+def test_unicode_title_is_kept_in_prose_and_slugified_for_paths(cli, tmp_path: Path) -> None:
     name = "Clasificación de Dígitos Ñandú"
-    result = mlscaffold("new", TEMPLATE, "--defaults", "--data", f"project_name={name}")
+    result = cli("new", TEMPLATE, "--defaults", "--data", f"project_name={name}")
     assert result.returncode == 0, result.stderr
     project = tmp_path / "clasificacion-de-digitos-nandu"
     assert answers_of(project)["package_name"] == "clasificacion_de_digitos_nandu"
@@ -84,25 +84,23 @@ def test_unicode_title_is_kept_in_prose_and_slugified_for_paths(mlscaffold, tmp_
     assert name in (project / "docs" / "blog-post.md").read_text(encoding="utf-8")
 
 
-def test_a_title_with_no_latin_letters_still_gets_a_valid_slug(mlscaffold, tmp_path: Path) -> None:
-    result = mlscaffold("new", TEMPLATE, "--defaults", "--data", "project_name=数字分类器")
+def test_a_title_with_no_latin_letters_still_gets_a_valid_slug(cli, tmp_path: Path) -> None:
+    result = cli("new", TEMPLATE, "--defaults", "--data", "project_name=数字分类器")
     assert result.returncode == 0, result.stderr
     assert answers_of(tmp_path / "ml-project")["package_name"] == "ml_project"
 
 
-def test_reserved_package_names_get_a_safe_default(mlscaffold, tmp_path: Path) -> None:
-    result = mlscaffold("new", TEMPLATE, "--defaults", "--data", "project_name=Torch")
+def test_reserved_package_names_get_a_safe_default(cli, tmp_path: Path) -> None:
+    result = cli("new", TEMPLATE, "--defaults", "--data", "project_name=Torch")
     assert result.returncode == 0, result.stderr
     assert answers_of(tmp_path / "torch")["package_name"] == "torch_project"
 
 
-def test_answers_are_data_never_templates(mlscaffold, tmp_path: Path, home: Path) -> None:
+def test_answers_are_data_never_templates(cli, tmp_path: Path, home: Path) -> None:
     (home / ".gitconfig").write_text(
         "[user]\n\tname = {{ 6 * 7 }}\n\temail = ada@example.com\n", encoding="utf-8"
     )
-    result = mlscaffold(
-        "new", TEMPLATE, "p", "--defaults", "--data", "description={% raw %}{{ 7 * 7 }}"
-    )
+    result = cli("new", TEMPLATE, "p", "--defaults", "--data", "description={% raw %}{{ 7 * 7 }}")
     assert result.returncode == 0, result.stderr
     answers = answers_of(tmp_path / "p")
     assert answers["description"] == "{% raw %}{{ 7 * 7 }}"
@@ -112,11 +110,9 @@ def test_answers_are_data_never_templates(mlscaffold, tmp_path: Path, home: Path
     assert "42" not in (tmp_path / "p" / "LICENSE").read_text(encoding="utf-8")
 
 
-def test_without_git_identity_the_answers_author_commits(
-    mlscaffold, tmp_path: Path, home: Path
-) -> None:
+def test_without_git_identity_the_answers_author_commits(cli, tmp_path: Path, home: Path) -> None:
     (home / ".gitconfig").unlink()
-    result = mlscaffold(
+    result = cli(
         "new",
         TEMPLATE,
         "p",
@@ -134,13 +130,13 @@ def test_without_git_identity_the_answers_author_commits(
     assert not (tmp_path / "p" / ".git" / "config").read_text().count("[user]")
 
 
-def test_answers_file_reuses_another_projects_answers(mlscaffold, tmp_path: Path) -> None:
+def test_answers_file_reuses_another_projects_answers(cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text(
         "_src_path: somewhere\nproject_name: From File\nlicense: Apache-2.0\nunknown_q: 1\n",
         encoding="utf-8",
     )
-    result = mlscaffold(
+    result = cli(
         "new", TEMPLATE, "--defaults", "--answers-file", str(answers), "--data", "license=MIT"
     )
     assert result.returncode == 0, result.stderr
@@ -149,13 +145,13 @@ def test_answers_file_reuses_another_projects_answers(mlscaffold, tmp_path: Path
     assert "ignored: unknown_q" in result.stderr
 
 
-def test_force_adds_the_project_beside_existing_files(mlscaffold, tmp_path: Path) -> None:
+def test_force_adds_the_project_beside_existing_files(cli, tmp_path: Path) -> None:
     folder = tmp_path / "existing"
     (folder / "notes").mkdir(parents=True)
     (folder / "notes" / "idea.txt").write_text("keep me\n", encoding="utf-8")
     (folder / "data").mkdir()
     (folder / "data" / "mine.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    result = mlscaffold("new", TEMPLATE, "existing", "--defaults", "--force")
+    result = cli("new", TEMPLATE, "existing", "--defaults", "--force")
     assert result.returncode == 0, result.stderr
     assert (folder / "notes" / "idea.txt").read_text(encoding="utf-8") == "keep me\n"
     assert (folder / "data" / "mine.csv").read_text(encoding="utf-8") == "a,b\n1,2\n"
@@ -166,12 +162,12 @@ def test_force_adds_the_project_beside_existing_files(mlscaffold, tmp_path: Path
     assert "not part of the first commit" in result.stdout
 
 
-def test_force_into_a_git_repository_does_not_commit(mlscaffold, tmp_path: Path) -> None:
+def test_force_into_a_git_repository_does_not_commit(cli, tmp_path: Path) -> None:
     folder = tmp_path / "repo"
     folder.mkdir()
     subprocess.run(["git", "init", "-q", str(folder)], check=True)
     (folder / "keep.txt").write_text("x\n", encoding="utf-8")
-    result = mlscaffold("new", TEMPLATE, "repo", "--defaults", "--force")
+    result = cli("new", TEMPLATE, "repo", "--defaults", "--force")
     assert result.returncode == 0, result.stderr
     assert not list(git.Repo(folder).iter_commits("--all"))
     assert "already a git repository" in result.stdout
@@ -248,7 +244,7 @@ def test_ctrl_c_during_git_with_force_keeps_the_users_files(
     assert tree(in_tmp) == {"mine/notes.txt": b"mine\n"}
 
 
-def test_git_failure_is_one_line_exit_1(mlscaffold, tmp_path: Path) -> None:
+def test_git_failure_is_one_line_exit_1(cli, tmp_path: Path) -> None:
     # A template folder on PATH as "git" that always fails: GitPython's commands break late.
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
@@ -264,7 +260,7 @@ def test_git_failure_is_one_line_exit_1(mlscaffold, tmp_path: Path) -> None:
     )
     fake_git.chmod(0o755)
 
-    result = mlscaffold(
+    result = cli(
         "new",
         TEMPLATE,
         "p",
@@ -276,19 +272,19 @@ def test_git_failure_is_one_line_exit_1(mlscaffold, tmp_path: Path) -> None:
 
 
 def test_invalid_suggestions_from_git_fall_back_to_template_defaults(
-    mlscaffold, tmp_path: Path, home: Path
+    cli, tmp_path: Path, home: Path
 ) -> None:
     (home / ".gitconfig").write_text(
         "[user]\n\tname = root\n\temail = root@localhost\n[github]\n\tuser = not valid!\n",
         encoding="utf-8",
     )
-    result = mlscaffold("new", TEMPLATE, "p", "--defaults")
+    result = cli("new", TEMPLATE, "p", "--defaults")
     assert result.returncode == 0, result.stderr
     answers = answers_of(tmp_path / "p")
     assert answers["author_email"] == "root@localhost"
     assert answers["github_username"] == "your-github-username"
 
 
-def test_an_invalid_answer_the_user_gave_is_still_an_error(mlscaffold, tmp_path: Path) -> None:
-    result = mlscaffold("new", TEMPLATE, "p", "--defaults", "--data", "github_username=not valid!")
+def test_an_invalid_answer_the_user_gave_is_still_an_error(cli, tmp_path: Path) -> None:
+    result = cli("new", TEMPLATE, "p", "--defaults", "--data", "github_username=not valid!")
     assert_one_line_error(result, "invalid github_username")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO, TEMPLATES
+from helpers import REPO, TEMPLATES
 
 from mlscaffold.catalog import iter_templates
 

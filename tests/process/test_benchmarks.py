@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from helpers import REPO
 
 
 def test_quick_benchmark_runs_and_reports(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 import yaml
-from conftest import assert_one_line_error, copier_copy, tree
+from helpers import assert_one_line_error, copier_copy, tree
 
 from mlscaffold import update as update_module
 from mlscaffold.catalog import templates_root
@@ -60,9 +60,9 @@ def versions(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.fixture
-def project(mlscaffold, tmp_path: Path) -> Path:
+def project(cli, tmp_path: Path) -> Path:
     """A project generated from the installed templates (version 1.0.0), edited and committed."""
-    result = mlscaffold("new", TEMPLATE, "proj", "--defaults", "--data", "license=Apache-2.0")
+    result = cli("new", TEMPLATE, "proj", "--defaults", "--data", "license=Apache-2.0")
     assert result.returncode == 0, result.stderr
     path = tmp_path / "proj"
     with (path / "data" / "README.md").open("a", encoding="utf-8") as stream:
@@ -77,8 +77,8 @@ def commit(path: Path, message: str) -> None:
     repo.git.commit("-q", "-m", message)
 
 
-def update(mlscaffold, project: Path, version_dir: Path, *args: str):
-    return mlscaffold(
+def update(cli, project: Path, version_dir: Path, *args: str):
+    return cli(
         "update", *args, cwd=project, extra_env={"MLSCAFFOLD_TEMPLATES_DIR": str(version_dir)}
     )
 
@@ -87,8 +87,8 @@ def answers(project: Path) -> dict:
     return yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
 
 
-def test_template_changes_arrive_and_user_edits_stay(mlscaffold, project, versions) -> None:
-    result = update(mlscaffold, project, versions["1.1.0"], "--defaults")
+def test_template_changes_arrive_and_user_edits_stay(cli, project, versions) -> None:
+    result = update(cli, project, versions["1.1.0"], "--defaults")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "image-classifier 1.0.0 -> 1.1.0" in result.stdout
     assert "changed   CONTRIBUTING.md" in result.stdout and "added     docs/faq.md" in result.stdout
@@ -107,11 +107,11 @@ def test_template_changes_arrive_and_user_edits_stay(mlscaffold, project, versio
     assert git.Repo(project).is_dirty(untracked_files=True)
 
 
-def test_conflicting_edits_are_marked_and_reported(mlscaffold, project, versions) -> None:
+def test_conflicting_edits_are_marked_and_reported(cli, project, versions) -> None:
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace(INTRO, INTRO + " (my wording)"))
     commit(project, "Reword the intro")
-    result = update(mlscaffold, project, versions["1.1.0"], "--defaults")
+    result = update(cli, project, versions["1.1.0"], "--defaults")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "conflict  README.md" in result.stdout and "1 file(s) have conflicts" in result.stdout
     text = readme.read_text(encoding="utf-8")
@@ -119,9 +119,9 @@ def test_conflicting_edits_are_marked_and_reported(mlscaffold, project, versions
     assert "(my wording)" in text and "(Release checklist)" in text
 
 
-def test_dry_run_reports_and_changes_nothing(mlscaffold, project, versions) -> None:
+def test_dry_run_reports_and_changes_nothing(cli, project, versions) -> None:
     before = tree(project)
-    result = update(mlscaffold, project, versions["1.1.0"], "--defaults", "--dry-run")
+    result = update(cli, project, versions["1.1.0"], "--defaults", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "Would update proj: image-classifier 1.0.0 -> 1.1.0" in result.stdout
     assert "changed   CONTRIBUTING.md" in result.stdout and "--dry-run" in result.stdout
@@ -129,62 +129,62 @@ def test_dry_run_reports_and_changes_nothing(mlscaffold, project, versions) -> N
     assert not git.Repo(project).is_dirty(untracked_files=True)
 
 
-def test_dirty_work_tree_is_refused(mlscaffold, project, versions) -> None:
+def test_dirty_work_tree_is_refused(cli, project, versions) -> None:
     (project / "scratch.txt").write_text("unsaved\n")
     before = tree(project)
-    result = update(mlscaffold, project, versions["1.1.0"], "--defaults")
+    result = update(cli, project, versions["1.1.0"], "--defaults")
     assert_one_line_error(result, "uncommitted changes", "commit or stash")
     assert tree(project) == before
 
 
-def test_latest_version_is_a_no_op(mlscaffold, project) -> None:
+def test_latest_version_is_a_no_op(cli, project) -> None:
     before = tree(project)
-    result = mlscaffold("update", cwd=project)
+    result = cli("update", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "image-classifier 1.0.0 is already the latest version" in result.stdout
     assert tree(project) == before
 
 
-def test_to_a_chosen_version_and_no_downgrades(mlscaffold, project, versions) -> None:
+def test_to_a_chosen_version_and_no_downgrades(cli, project, versions) -> None:
     # The store learns a version when mlscaffold meets it installed.
-    assert update(mlscaffold, project, versions["1.1.0"], "--dry-run", "--defaults").returncode == 0
-    result = update(mlscaffold, project, versions["1.2.0"], "--to", "1.1.0", "--defaults")
+    assert update(cli, project, versions["1.1.0"], "--dry-run", "--defaults").returncode == 0
+    result = update(cli, project, versions["1.2.0"], "--to", "1.1.0", "--defaults")
     assert result.returncode == 0, result.stdout + result.stderr
     assert answers(project)["_commit"] == "1.1.0"
     commit(project, "Update to 1.1.0")
-    result = update(mlscaffold, project, versions["1.2.0"], "--to", "1.0.0")
+    result = update(cli, project, versions["1.2.0"], "--to", "1.0.0")
     assert_one_line_error(result, "downgrading to 1.0.0 is not supported")
-    result = update(mlscaffold, project, versions["1.2.0"], "--to", "9.9.9")
+    result = update(cli, project, versions["1.2.0"], "--to", "9.9.9")
     assert_one_line_error(result, "no version 9.9.9", "1.0.0, 1.1.0, 1.2.0")
-    result = update(mlscaffold, project, versions["1.2.0"], "--defaults")
+    result = update(cli, project, versions["1.2.0"], "--defaults")
     assert result.returncode == 0 and answers(project)["_commit"] == "1.2.0"
 
 
-def test_new_questions_need_defaults_without_a_terminal(mlscaffold, project, versions) -> None:
-    result = update(mlscaffold, project, versions["1.1.0"])
+def test_new_questions_need_defaults_without_a_terminal(cli, project, versions) -> None:
+    result = update(cli, project, versions["1.1.0"])
     assert_one_line_error(result, "asks new questions (track_experiments)", "--defaults")
-    result = update(mlscaffold, project, versions["1.1.0"], "--data", "track_experiments=false")
+    result = update(cli, project, versions["1.1.0"], "--data", "track_experiments=false")
     assert result.returncode == 0, result.stderr
     assert answers(project)["track_experiments"] is False
 
 
-def test_unknown_answer_is_refused(mlscaffold, project, versions) -> None:
-    result = update(mlscaffold, project, versions["1.1.0"], "--data", "colour=red")
+def test_unknown_answer_is_refused(cli, project, versions) -> None:
+    result = update(cli, project, versions["1.1.0"], "--data", "colour=red")
     assert_one_line_error(result, "no question 'colour'")
 
 
-def test_not_a_project_or_not_git(mlscaffold, tmp_path: Path) -> None:
+def test_not_a_project_or_not_git(cli, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert_one_line_error(mlscaffold("update", str(empty)), "has no .copier-answers.yml")
-    assert_one_line_error(mlscaffold("update", str(tmp_path / "nope")), "is not a folder")
-    result = mlscaffold("new", TEMPLATE, "nogit", "--defaults", "--no-git")
+    assert_one_line_error(cli("update", str(empty)), "has no .copier-answers.yml")
+    assert_one_line_error(cli("update", str(tmp_path / "nope")), "is not a folder")
+    result = cli("new", TEMPLATE, "nogit", "--defaults", "--no-git")
     assert result.returncode == 0
-    assert_one_line_error(mlscaffold("update", "nogit"), "not a git repository", "git init")
+    assert_one_line_error(cli("update", "nogit"), "not a git repository", "git init")
 
 
 def test_projects_made_with_plain_copier_copy_update_too(
-    mlscaffold, versions, tmp_path: Path, env: dict[str, str]
+    cli, versions, tmp_path: Path, env: dict[str, str]
 ) -> None:
     project = tmp_path / "by-copier"
     source = tmp_path / "v100"
@@ -194,7 +194,7 @@ def test_projects_made_with_plain_copier_copy_update_too(
     repo.git.add("--all")
     repo.git.commit("-q", "-m", "Generated with copier")
     assert answers(project)["_src_path"] == str(source / TEMPLATE)
-    result = update(mlscaffold, project, versions["1.1.0"], "--defaults")
+    result = update(cli, project, versions["1.1.0"], "--defaults")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "## Release checklist" in (project / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert answers(project)["_commit"] == "1.1.0"
@@ -202,10 +202,10 @@ def test_projects_made_with_plain_copier_copy_update_too(
 
 
 def test_plain_copier_update_understands_the_recorded_source(
-    mlscaffold, project, versions, env: dict[str, str]
+    cli, project, versions, env: dict[str, str]
 ) -> None:
     # Once the store knows 1.1.0, `copier update` alone works on an mlscaffold project.
-    assert update(mlscaffold, project, versions["1.1.0"], "--dry-run", "--defaults").returncode == 0
+    assert update(cli, project, versions["1.1.0"], "--dry-run", "--defaults").returncode == 0
     completed = subprocess.run(
         [sys.executable, "-m", "copier", "update", "--defaults", "--skip-answered"],
         cwd=project,
@@ -218,7 +218,7 @@ def test_plain_copier_update_understands_the_recorded_source(
 
 
 def test_interrupted_update_leaves_the_project_as_it_was(
-    mlscaffold, project, versions, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    cli, project, versions, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for key, value in {**env, "MLSCAFFOLD_TEMPLATES_DIR": str(versions["1.1.0"])}.items():
         monkeypatch.setenv(key, value)
@@ -235,8 +235,8 @@ def test_interrupted_update_leaves_the_project_as_it_was(
     assert tree(project) == before
 
 
-def test_changing_an_answer_at_the_same_version_rerenders(mlscaffold, project) -> None:
-    result = mlscaffold("update", "--data", "github_username=octocat", cwd=project)
+def test_changing_an_answer_at_the_same_version_rerenders(cli, project) -> None:
+    result = cli("update", "--data", "github_username=octocat", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "image-classifier 1.0.0 -> 1.0.0" in result.stdout
     readme = (project / "README.md").read_text(encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from helpers import isolated_env
+
+__all__ = ["Project", "Variant", "all_variants", "generate", "isolated_env"]
 
 
 @dataclass(frozen=True)
@@ -82,23 +85,6 @@ def generate(variant: Variant, workspace: Path, env: dict[str, str]) -> Project:
     project_env["MPLBACKEND"] = "Agg"
     project_env.pop("PYTHONDONTWRITEBYTECODE", None)
     return Project(workspace / "project", project_env)
-
-
-def isolated_env(home: Path) -> dict[str, str]:
-    """Environment with its own HOME and git identity (no system git config)."""
-    home.mkdir(parents=True, exist_ok=True)
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n", encoding="utf-8"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "MLSCAFFOLD_"))}
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        GIT_CONFIG_NOSYSTEM="1",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    return env
 
 
 def all_variants() -> list[Variant]:

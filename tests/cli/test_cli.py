@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES, assert_one_line_error
+from helpers import TEMPLATES, assert_one_line_error
 
 from mlscaffold import __version__
 from mlscaffold.answers import parse_data, read_answers_file
@@ -18,21 +18,21 @@ from mlscaffold.errors import UsageError
 EXPECTED_TEMPLATES = {"image-classifier", "kaggle-entry", "recommender"}
 
 
-def test_version(mlscaffold) -> None:
-    result = mlscaffold("--version")
+def test_version(cli) -> None:
+    result = cli("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"mlscaffold {__version__}"
 
 
-def test_help_lists_the_commands(mlscaffold) -> None:
-    result = mlscaffold("--help")
+def test_help_lists_the_commands(cli) -> None:
+    result = cli("--help")
     assert result.returncode == 0
     for command in ("new", "list", "info"):
         assert command in result.stdout
 
 
-def test_list_shows_name_version_title_and_pitch(mlscaffold) -> None:
-    result = mlscaffold("list")
+def test_list_shows_name_version_title_and_pitch(cli) -> None:
+    result = cli("list")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert {line.split()[0] for line in lines} == EXPECTED_TEMPLATES
@@ -41,8 +41,8 @@ def test_list_shows_name_version_title_and_pitch(mlscaffold) -> None:
         assert template.version in line and template.title in line and template.pitch in line
 
 
-def test_list_json_is_stable_machine_output(mlscaffold) -> None:
-    result = mlscaffold("list", "--json")
+def test_list_json_is_stable_machine_output(cli) -> None:
+    result = cli("list", "--json")
     data = json.loads(result.stdout)
     assert {item["name"] for item in data} == EXPECTED_TEMPLATES
     for item in data:
@@ -50,8 +50,8 @@ def test_list_json_is_stable_machine_output(mlscaffold) -> None:
         assert all(isinstance(value, str) and value for value in item.values())
 
 
-def test_info_shows_questions_defaults_and_files(mlscaffold) -> None:
-    result = mlscaffold("info", "image-classifier")
+def test_info_shows_questions_defaults_and_files(cli) -> None:
+    result = cli("info", "image-classifier")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "project_name  [str]  default: Handwritten Digit Classifier" in out
@@ -61,8 +61,8 @@ def test_info_shows_questions_defaults_and_files(mlscaffold) -> None:
     assert "README.md" in out and "docs/blog-post.md" in out and ".github/workflows/ci.yml" in out
 
 
-def test_info_unknown_template(mlscaffold) -> None:
-    assert_one_line_error(mlscaffold("info", "nope"), "unknown template 'nope'")
+def test_info_unknown_template(cli) -> None:
+    assert_one_line_error(cli("info", "nope"), "unknown template 'nope'")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["list"], ["list", "--json"]])

@@ -11,17 +11,17 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e import Variant, all_variants
+from projects import Variant, all_variants
 
 DEFAULT_VARIANTS = [v for v in all_variants() if not v.data]
 
 
 @pytest.mark.parametrize("variant", DEFAULT_VARIANTS, ids=[v.id for v in DEFAULT_VARIANTS])
-def test_fresh_project_has_no_blocker(variant: Variant, tmp_path: Path, mlscaffold) -> None:
-    created = mlscaffold("new", variant.template, "project", "--defaults", "--quiet", cwd=tmp_path)
+def test_fresh_project_has_no_blocker(variant: Variant, tmp_path: Path, cli) -> None:
+    created = cli("new", variant.template, "project", "--defaults", "--quiet", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     started = time.perf_counter()
-    result = mlscaffold("check", str(tmp_path / "project"), "--json")
+    result = cli("check", str(tmp_path / "project"), "--json")
     elapsed = time.perf_counter() - started
     report = json.loads(result.stdout)
     blockers = [f for f in report["findings"] if f["severity"] == "blocker"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_error
+from helpers import assert_one_line_error
 from test_check_secrets import ALNUM as ALPHANUMERIC
 from test_check_secrets import B64, DIGITS, HEX, LOWER, UPPER, fake, private_key_block
 

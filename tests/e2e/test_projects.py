@@ -16,8 +16,8 @@ import git
 import pytest
 import tomllib
 import yaml
-from conftest import ensure_torch
-from e2e import Project, Variant, all_variants, generate, isolated_env
+from helpers import ensure_torch
+from projects import Project, Variant, all_variants, generate, isolated_env
 
 pytestmark = pytest.mark.e2e
 

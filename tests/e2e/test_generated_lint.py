@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES, copier_copy
-from e2e import Variant, all_variants
+from helpers import TEMPLATES, copier_copy
+from projects import Variant, all_variants
 
 SHORTEST, LONGEST = "ab", "abcdefghij_klmnopqrst_uvwxyzabcd_efghijk"  # 2 and 40 characters
 CASES = [

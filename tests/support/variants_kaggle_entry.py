@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from e2e import Variant
+from projects import Variant
 
 
 def _cv(metrics: dict[str, Any], model: str) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_error, tree
+from helpers import assert_one_line_error, tree
 
 TEMPLATE = "image-classifier"
 
@@ -19,42 +19,40 @@ def workspace(tmp_path: Path) -> Path:
     return folder
 
 
-def run_and_check_untouched(mlscaffold, workspace: Path, *args: str):
+def run_and_check_untouched(cli, workspace: Path, *args: str):
     before = tree(workspace)
-    result = mlscaffold(*args, cwd=workspace)
+    result = cli(*args, cwd=workspace)
     assert tree(workspace) == before, "mlscaffold left files behind or changed the user's files"
     assert not any(p.name.startswith(".mlscaffold-") for p in workspace.rglob("*"))
     return result
 
 
-def test_unknown_template_names_the_choices(mlscaffold, workspace: Path) -> None:
-    result = run_and_check_untouched(mlscaffold, workspace, "new", "image-clasifier", "p")
+def test_unknown_template_names_the_choices(cli, workspace: Path) -> None:
+    result = run_and_check_untouched(cli, workspace, "new", "image-clasifier", "p")
     assert_one_line_error(result, "unknown template 'image-clasifier'", "did you mean")
 
 
-def test_non_empty_destination_is_refused(mlscaffold, workspace: Path) -> None:
-    result = run_and_check_untouched(mlscaffold, workspace, "new", TEMPLATE, ".", "--defaults")
+def test_non_empty_destination_is_refused(cli, workspace: Path) -> None:
+    result = run_and_check_untouched(cli, workspace, "new", TEMPLATE, ".", "--defaults")
     assert_one_line_error(result, "is not empty", "--force")
 
 
-def test_destination_that_is_a_file_is_refused(mlscaffold, workspace: Path) -> None:
-    result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "notes.txt", "--defaults"
-    )
+def test_destination_that_is_a_file_is_refused(cli, workspace: Path) -> None:
+    result = run_and_check_untouched(cli, workspace, "new", TEMPLATE, "notes.txt", "--defaults")
     assert_one_line_error(result, "is a file")
 
 
-def test_destination_below_a_file_is_refused(mlscaffold, workspace: Path) -> None:
+def test_destination_below_a_file_is_refused(cli, workspace: Path) -> None:
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "notes.txt/project", "--defaults"
+        cli, workspace, "new", TEMPLATE, "notes.txt/project", "--defaults"
     )
     assert_one_line_error(result, "is a file, not a folder")
 
 
-def test_unwritable_destination_is_refused(mlscaffold, workspace: Path) -> None:
+def test_unwritable_destination_is_refused(cli, workspace: Path) -> None:
     # /proc refuses new entries even for root, so this works where chmod cannot.
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "/proc/mlscaffold-test", "--defaults"
+        cli, workspace, "new", TEMPLATE, "/proc/mlscaffold-test", "--defaults"
     )
     assert_one_line_error(result, "/proc")
     assert not Path("/proc/mlscaffold-test").exists()
@@ -87,10 +85,10 @@ def test_unwritable_destination_is_refused(mlscaffold, workspace: Path) -> None:
     ],
 )
 def test_invalid_answers_are_refused_before_writing(
-    mlscaffold, workspace: Path, key: str, value: str, fragment: str
+    cli, workspace: Path, key: str, value: str, fragment: str
 ) -> None:
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "project", "--defaults", "--data", f"{key}={value}"
+        cli, workspace, "new", TEMPLATE, "project", "--defaults", "--data", f"{key}={value}"
     )
     assert_one_line_error(result, f"invalid {key}", fragment)
 
@@ -104,31 +102,31 @@ def test_invalid_answers_are_refused_before_writing(
     ],
 )
 def test_answers_of_the_wrong_type_name_the_question(
-    mlscaffold, workspace: Path, template: str, key: str, value: str, expected: str
+    cli, workspace: Path, template: str, key: str, value: str, expected: str
 ) -> None:
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", template, "p", "--defaults", "--data", f"{key}={value}"
+        cli, workspace, "new", template, "p", "--defaults", "--data", f"{key}={value}"
     )
     assert_one_line_error(result, f"invalid {key}", expected)
 
 
-def test_malformed_data_item_is_refused(mlscaffold, workspace: Path) -> None:
+def test_malformed_data_item_is_refused(cli, workspace: Path) -> None:
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "project", "--defaults", "--data", "framework"
+        cli, workspace, "new", TEMPLATE, "project", "--defaults", "--data", "framework"
     )
     assert_one_line_error(result, "--data expects KEY=VALUE", "'framework'")
 
 
-def test_unknown_data_key_is_refused_with_a_suggestion(mlscaffold, workspace: Path) -> None:
+def test_unknown_data_key_is_refused_with_a_suggestion(cli, workspace: Path) -> None:
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "project", "--defaults", "--data", "licence=MIT"
+        cli, workspace, "new", TEMPLATE, "project", "--defaults", "--data", "licence=MIT"
     )
     assert_one_line_error(result, "no question 'licence'", "did you mean 'license'")
 
 
-def test_computed_values_cannot_be_set(mlscaffold, workspace: Path) -> None:
+def test_computed_values_cannot_be_set(cli, workspace: Path) -> None:
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "p", "--defaults", "--data", "keywords=[x]"
+        cli, workspace, "new", TEMPLATE, "p", "--defaults", "--data", "keywords=[x]"
     )
     assert_one_line_error(result, "no question 'keywords'")
 
@@ -143,7 +141,7 @@ def test_computed_values_cannot_be_set(mlscaffold, workspace: Path) -> None:
     ],
 )
 def test_unusable_answers_file_is_refused(
-    mlscaffold, workspace: Path, tmp_path: Path, content: str | bytes | None, fragment: str
+    cli, workspace: Path, tmp_path: Path, content: str | bytes | None, fragment: str
 ) -> None:
     answers = tmp_path / "answers.yml"
     if isinstance(content, bytes):
@@ -151,58 +149,52 @@ def test_unusable_answers_file_is_refused(
     elif content is not None:
         answers.write_text(content, encoding="utf-8")
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "p", "--defaults", "--answers-file", str(answers)
+        cli, workspace, "new", TEMPLATE, "p", "--defaults", "--answers-file", str(answers)
     )
     assert_one_line_error(result, fragment)
 
 
-def test_answers_file_that_is_a_folder_is_refused(
-    mlscaffold, workspace: Path, tmp_path: Path
-) -> None:
+def test_answers_file_that_is_a_folder_is_refused(cli, workspace: Path, tmp_path: Path) -> None:
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "p", "--defaults", "--answers-file", str(tmp_path)
+        cli, workspace, "new", TEMPLATE, "p", "--defaults", "--answers-file", str(tmp_path)
     )
     assert_one_line_error(result, "is a folder")
 
 
-def test_invalid_value_in_answers_file_is_refused(
-    mlscaffold, workspace: Path, tmp_path: Path
-) -> None:
+def test_invalid_value_in_answers_file_is_refused(cli, workspace: Path, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text("package_name: import\n", encoding="utf-8")
     result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, "p", "--defaults", "--answers-file", str(answers)
+        cli, workspace, "new", TEMPLATE, "p", "--defaults", "--answers-file", str(answers)
     )
     assert_one_line_error(result, "invalid package_name", "keyword")
 
 
-def test_no_terminal_and_missing_answers_says_what_to_pass(mlscaffold, workspace: Path) -> None:
-    result = run_and_check_untouched(mlscaffold, workspace, "new", TEMPLATE, "p")
+def test_no_terminal_and_missing_answers_says_what_to_pass(cli, workspace: Path) -> None:
+    result = run_and_check_untouched(cli, workspace, "new", TEMPLATE, "p")
     assert_one_line_error(result, "no terminal", "--defaults", "project_name")
 
 
-def test_no_terminal_and_no_template(mlscaffold, workspace: Path) -> None:
-    result = run_and_check_untouched(mlscaffold, workspace, "new")
+def test_no_terminal_and_no_template(cli, workspace: Path) -> None:
+    result = run_and_check_untouched(cli, workspace, "new")
     assert_one_line_error(result, "no template given", TEMPLATE)
 
 
 def test_bare_command_without_terminal_explains_the_non_interactive_form(
-    mlscaffold, workspace: Path
+    cli, workspace: Path
 ) -> None:
-    result = run_and_check_untouched(mlscaffold, workspace)
+    result = run_and_check_untouched(cli, workspace)
     assert_one_line_error(result, "no terminal for the wizard", "mlscaffold new")
 
 
-def test_unknown_option_is_one_line(mlscaffold, workspace: Path) -> None:
-    result = run_and_check_untouched(mlscaffold, workspace, "new", TEMPLATE, "--colour")
+def test_unknown_option_is_one_line(cli, workspace: Path) -> None:
+    result = run_and_check_untouched(cli, workspace, "new", TEMPLATE, "--colour")
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "unrecognized arguments: --colour" in result.stderr
 
 
-def test_force_never_overwrites_an_existing_file(mlscaffold, workspace: Path) -> None:
+def test_force_never_overwrites_an_existing_file(cli, workspace: Path) -> None:
     (workspace / "README.md").write_text("my readme\n", encoding="utf-8")
-    result = run_and_check_untouched(
-        mlscaffold, workspace, "new", TEMPLATE, ".", "--defaults", "--force"
-    )
+    result = run_and_check_untouched(cli, workspace, "new", TEMPLATE, ".", "--defaults", "--force")
     assert_one_line_error(result, "already has README.md", "nothing was overwritten")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e import all_variants, generate, isolated_env
+from projects import all_variants, generate, isolated_env
 
 pytestmark = pytest.mark.e2e
 
