@@ -84,9 +84,9 @@ def cli(env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def _forget_process_caches() -> None:
     """Drop what mlscaffold caches per process (git settings), so each call sees its env."""
-    from mlscaffold import gitutil
+    from mlscaffold import vcs
 
-    for value in vars(gitutil).values():
+    for value in vars(vcs).values():
         clear = getattr(value, "cache_clear", None)
         if callable(clear):
             clear()

@@ -1,7 +1,7 @@
 """The generation pipeline, top to bottom.
 
 pick template -> collect answers -> render (copier, into a staging folder)
--> confirm -> move into place -> first commit (GitPython) -> result.
+-> confirm -> move into place -> first commit (git, through ``vcs``) -> result.
 """
 
 from __future__ import annotations
@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlscaffold import gitutil
+from mlscaffold import vcs
 from mlscaffold.catalog import Template
+from mlscaffold.copier_adapter import record_source, render
 from mlscaffold.errors import Cancelled, InvalidAnswer, UsageError
-from mlscaffold.placement import Placement, check_destination, find_conflicts, staging_folder
-from mlscaffold.render import record_source, render
+from mlscaffold.placement import (
+    Placement,
+    beside,
+    check_destination,
+    find_conflicts,
+    staging_folder,
+)
 from mlscaffold.template_store import Store
 
 Confirm = Callable[[Template, Mapping[str, Any], Path], bool]
@@ -50,7 +56,7 @@ class Result:
 
 def generate(request: Request, confirm: Confirm | None = None) -> Result:
     """Generate a project; on any failure or Ctrl-C, leave nothing mlscaffold created."""
-    if request.git and not gitutil.git_available():
+    if request.git and not vcs.git_available():
         raise UsageError("git is not installed; install it or pass --no-git")
     if request.destination is not None:
         check_destination(request.destination, force=request.force)
@@ -63,8 +69,11 @@ def generate(request: Request, confirm: Confirm | None = None) -> Result:
             if confirm is not None and not confirm(request.template, answers, destination):
                 raise Cancelled("cancelled; nothing was written")
             # Record the versioned template source, so `mlscaffold update` can merge later.
-            snapshot = Store(request.template.name).snapshot(request.template)
-            answers = record_source(staging, snapshot.repository, snapshot.tag)
+            # The store is a git repository: without git (--no-git), the answers keep
+            # copier's record of the installed folder, which `update` accepts too.
+            if vcs.git_available():
+                snapshot = Store(request.template.name).snapshot(request.template)
+                answers = record_source(staging, snapshot.repository, snapshot.tag)
             before = Before.look(destination)
             files = sum(1 for path in staging.rglob("*") if path.is_file())
             placement.move_in(staging, destination)
@@ -97,11 +106,16 @@ def render_with_suggestions(request: Request, staging: Path, defaults: bool) -> 
 
 
 def staging_parent(request: Request, placement: Placement) -> Path:
-    """The folder to stage in: the destination's parent (created if missing) or the cwd."""
+    """The folder to stage in: beside the destination (its parents created if missing).
+
+    Beside the resolved destination, never inside it: ``new TEMPLATE .`` must find the
+    current folder as empty as it was (see :func:`placement.beside`); the cwd for the
+    default destination, ./SLUG.
+    """
     if request.destination is None:
         return Path.cwd()
     placement.make_parents(request.destination)
-    return request.destination.parent
+    return beside(request.destination)
 
 
 def final_destination(request: Request, answers: Mapping[str, Any], staging: Path) -> Path:
@@ -128,7 +142,7 @@ class Before:
     def look(cls, destination: Path) -> Before:
         """Inspect ``destination`` (which may not exist yet)."""
         had_files = destination.is_dir() and any(destination.iterdir())
-        return cls(had_files, gitutil.is_repository(destination))
+        return cls(had_files, vcs.is_repository(destination))
 
 
 def first_commit(
@@ -143,15 +157,15 @@ def first_commit(
         return None, None
     if before.was_repository:
         return None, "the folder was already a git repository: review and commit the new files"
-    fallback = gitutil.Identity(
+    fallback = vcs.Identity(
         str(answers.get("author_name") or "mlscaffold user"),
         str(answers.get("author_email") or "mlscaffold@users.noreply.github.com"),
     )
     message = f"Initial commit from mlscaffold {request.template.name} {request.template.version}"
     if before.had_files:
-        sha = gitutil.initial_commit(destination, message, fallback, only=placement.created)
+        sha = vcs.initial_commit(destination, message, fallback, only=placement.created)
         return sha, "files that were already in the folder are not part of the first commit"
-    return gitutil.initial_commit(destination, message, fallback), None
+    return vcs.initial_commit(destination, message, fallback), None
 
 
 def needs_no_prompt(request: Request) -> bool:
@@ -176,18 +190,40 @@ def needs_no_prompt(request: Request) -> bool:
 def suggested_defaults(request: Request) -> dict[str, str]:
     """Defaults better than the template's: git identity, a name from the destination folder."""
     suggestions: dict[str, str] = {}
-    identity = gitutil.configured_identity()
+    identity = vcs.configured_identity()
     if identity is not None:
         suggestions["author_name"] = identity.name
         suggestions["author_email"] = identity.email
-    github = gitutil.github_username_hint()
+    github = vcs.github_username_hint()
     if github:
         suggestions["github_username"] = github
     if request.destination is not None:
         name = title_from_folder(request.destination.resolve().name)
         if name:
             suggestions["project_name"] = name
+    python = python_version_suggestion(request.template)
+    if python:
+        suggestions["python_version"] = python
     return suggestions
+
+
+def python_version_suggestion(template: Template) -> str | None:
+    """The Python that runs mlscaffold, or the newest offered version older than it.
+
+    The project's lowest supported Python should be one the learner has: the one
+    generating it. (``copier copy`` alone cannot know it and keeps copier.yml's default.)
+    """
+    question = next((q for q in template.visible_questions if q.name == "python_version"), None)
+    if question is None or not question.choices:
+        return None
+    running = sys.version_info[:2]
+    offered = [str(value) for value in question.choices.values()]
+    usable = [v for v in offered if _version_tuple(v) <= running]
+    return max(usable, key=_version_tuple) if usable else None
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 def title_from_folder(folder: str) -> str:

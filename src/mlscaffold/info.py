@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 from mlscaffold.catalog import Template
-from mlscaffold.render import render
+from mlscaffold.copier_adapter import render
 
 
 def describe(template: Template) -> str:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlscaffold import vcs
 from mlscaffold.catalog import Template
 from mlscaffold.errors import GenerationError
 
@@ -62,21 +63,17 @@ class Store:
     def _git(
         self, *args: str, env: dict[str, str] | None = None, work_tree: Path | None = None
     ) -> str:
-        import git
-
-        command = ["git", "-c", f"core.hooksPath={os.devnull}", "-c", "core.bare=false"]
-        command += ["--git-dir", str(self.repository)]
+        location = ["--git-dir", str(self.repository)]
         if work_tree is not None:
-            command += ["--work-tree", str(work_tree)]
-        try:
-            output = git.Git().execute([*command, *args], env={**os.environ, **(env or {})})
-        except git.GitCommandError as error:
-            detail = (error.stderr or str(error)).strip().splitlines()
-            raise GenerationError(
-                f"template store {self.repository}: git {args[0]} failed: "
-                f"{detail[-1] if detail else error}"
-            ) from error
-        return str(output)
+            location += ["--work-tree", str(work_tree)]
+        output = vcs.run(
+            *args,
+            location=location,
+            config=[("core.bare", "false")],
+            env=env,
+            failure=f"template store {self.repository}: git {args[0]} failed",
+        )
+        return output.decode("utf-8", "replace")
 
     def tags(self) -> list[str]:
         """All version tags, oldest first.
@@ -127,8 +124,9 @@ class Store:
         parents = []
         if self._git("for-each-ref", "refs/heads/main").strip():
             parents = ["-p", "refs/heads/main"]
+        message = f"{self.name} {tag}"
         commit = self._git(
-            "commit-tree", tree, *parents, "-m", f"{self.name} {tag}", env=IDENTITY
+            "commit-tree", "--no-gpg-sign", tree, *parents, "-m", message, env=IDENTITY
         ).strip()
         self._git("update-ref", "refs/heads/main", commit)
         self._git("tag", tag, commit)
@@ -150,25 +148,45 @@ class Store:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """Serialise writers (several mlscaffold processes may run at once)."""
-        self.repository.parent.mkdir(parents=True, exist_ok=True)
-        if not (self.repository / "HEAD").is_file():
-            import git
+        """Serialise writers (several mlscaffold processes may run at once).
 
-            git.Repo.init(self.repository, bare=True)
-            self._git("symbolic-ref", "HEAD", "refs/heads/main")
-        lock_path = self.repository / "mlscaffold.lock"
-        with lock_path.open("w") as lock:
+        The lock file sits beside the repository, so the first writer creates the
+        repository under the lock (:meth:`_create`) and no two runs ever race to make it.
+        """
+        self.repository.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.repository.with_name(f"{self.name}.lock")
+        with lock_path.open("a") as lock:
             try:
                 import fcntl
             except ImportError:  # Windows: no advisory locks; runs are rarely concurrent there
+                self._create()
                 yield
                 return
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                self._create()
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _create(self) -> None:
+        """Make the bare repository if it is missing, whole or not at all.
+
+        It is made in a temporary folder beside its place and renamed into it, so that
+        readers, who do not take the lock (:meth:`tags`), never see half a repository.
+        """
+        if (self.repository / "HEAD").is_file():
+            return
+        if self.repository.exists():  # left half made by an older mlscaffold: finish it
+            vcs.init(self.repository, bare=True, templates=False)
+            return
+        scratch = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.repository.parent))
+        try:
+            vcs.init(scratch, bare=True, templates=False)
+            scratch.rename(self.repository)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
 
 
 def _fingerprint(folder: Path) -> str:

@@ -8,25 +8,29 @@ apply the result to the user's work tree as uncommitted changes -> report.
 
 Working in a scratch clone means a failure or Ctrl-C never leaves the project half
 updated, and ``--dry-run`` reports exactly what a real run would change.
+
+The project may come from anywhere: its git runs hardened (:mod:`mlscaffold.vcs`), a
+project whose own config sets a filter is refused, and its answers file only ever names a
+version: the template itself always comes from the user's store, which holds nothing but
+templates mlscaffold found installed.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlscaffold import copier_adapter, vcs
 from mlscaffold.answers import check_known, check_types
-from mlscaffold.catalog import Template, get_template, read_config
-from mlscaffold.errors import Cancelled, GenerationError, UsageError
-from mlscaffold.render import ANSWERS_FILE, read_answers, record_source
+from mlscaffold.catalog import Template, get_template, templates_root
+from mlscaffold.copier_adapter import ANSWERS_FILE, read_answers, record_source
+from mlscaffold.errors import UsageError
 from mlscaffold.template_store import IDENTITY, Store
+from mlscaffold.text import printable
 
 CONFLICT_START = "<<<<<<< before updating"
 
@@ -102,22 +106,31 @@ def make_plan(project: Path, to: str | None) -> Plan:
 
 
 def _generated_from(answers: Mapping[str, Any], store: Store) -> str:
-    """The template version the project was generated from (or last updated to)."""
+    """The template version the project was generated from (or last updated to).
+
+    The answers file is the project's, so it names a version and nothing else: the
+    template comes from the store, never from the folder ``_src_path`` names. A source
+    other than the store (``_commit`` is the version) or the installed template folder
+    (a project made with plain ``copier copy`` from it: ``_mlscaffold_version``) is
+    refused, since following it is how a tampered answers file would choose the files.
+    """
     source = Path(str(answers.get("_src_path", ""))).expanduser()
-    commit = answers.get("_commit")
-    if commit and source.resolve() == store.repository.resolve():
-        version = str(commit)
-    elif answers.get("_mlscaffold_version"):
-        version = str(answers["_mlscaffold_version"])  # e.g. made with plain `copier copy`
+    installed = templates_root() / store.name
+    if source.is_absolute() and source.resolve() == store.repository.resolve():
+        version = str(answers.get("_commit") or "")
+    elif source.is_absolute() and source.resolve() == installed:
+        version = str(answers.get("_mlscaffold_version") or "")
     else:
+        raise UsageError(
+            f"{ANSWERS_FILE} names {source} as the template, and mlscaffold updates only from "
+            f"its template store ({store.repository}); regenerate the project with "
+            "mlscaffold new, or, if you made sure it came from that template, set _src_path "
+            "to the store and _commit to the version it was generated from"
+        )
+    if not version:
         raise UsageError(
             f"{ANSWERS_FILE} does not say which template version generated this project"
         )
-    if not store.has(version) and source.is_dir() and (source / "copier.yml").is_file():
-        # Generated with `copier copy` from a template folder still at that version
-        folder = Template(store.name, source, read_config(source))
-        if folder.version == version:
-            store.snapshot(folder)
     if not store.has(version):
         raise UsageError(
             f"this project comes from {store.name} {version}, which is not in the template "
@@ -126,91 +139,66 @@ def _generated_from(answers: Mapping[str, Any], store: Store) -> str:
     return version
 
 
-def _require_clean_git(project: Path) -> None:
-    import git
-
-    try:
-        repo = git.Repo(project)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+def _require_clean_git(project: Path) -> vcs.Repository:
+    if not vcs.git_available():
+        raise UsageError("git is not installed; mlscaffold update needs it to merge your changes")
+    repository = vcs.Repository.at(project)
+    if repository is None:
         raise UsageError(
             f"{project} is not a git repository; updating needs git to merge your changes "
             "(git init && git add -A && git commit -m 'Initial commit')"
-        ) from None
-    if repo.working_tree_dir is None or Path(repo.working_tree_dir).resolve() != project:
-        raise UsageError(f"run mlscaffold update on the project's top folder, {project}")
-    if repo.is_dirty(untracked_files=True):
+        )
+    repository.refuse_filters("update")
+    if repository.is_dirty():
         raise UsageError(
             "the project has uncommitted changes; commit or stash them first (see git status)"
         )
+    return repository
 
 
 def update_in_scratch_clone(
     plan: Plan, data: Mapping[str, str], *, defaults: bool, apply: bool
 ) -> Outcome:
     """Run copier's update in a clone, then (if ``apply``) replay the result in the project."""
-    import git
-
+    project = vcs.Repository.at(plan.project)
+    assert project is not None, "make_plan checked that the project is a repository"
     with tempfile.TemporaryDirectory(prefix="mlscaffold-update-") as tmp:
-        scratch = Path(tmp) / plan.project.name
-        base = git.Repo(plan.project).head.commit.hexsha
-        clone = git.Repo.clone_from(str(plan.project), str(scratch))
+        base = project.head()
+        clone = vcs.clone(plan.project, Path(tmp) / plan.project.name)
         # Projects made with plain `copier copy` point at a template folder: point them
         # at the store, where the version they came from is a tag copier can check out.
-        record_source(scratch, plan.store.repository, plan.old)
-        _commit_all(clone, "Record the template source for mlscaffold update")
-        _copier_update(scratch, plan.new, data, defaults=defaults)
-        clone.git.add("--all")
-        changes = [
-            (line[0], line[1:].strip())
-            for line in clone.git.diff(
-                "--cached", "--name-status", "--no-renames", base
-            ).splitlines()
-            if line.strip()
-        ]
+        record_source(clone.work_tree, plan.store.repository, plan.old)
+        vcs.commit_all(clone, "Record the template source for mlscaffold update", _MLSCAFFOLD)
+        copier_adapter.update(
+            clone.work_tree, plan.store.repository, plan.new, data, defaults=defaults
+        )
+        clone.git("add", "--all")
+        listing = clone.git(
+            "diff", "--cached", "--name-status", "--no-renames", "--no-ext-diff", "-z", base
+        )
+        fields = listing.decode("utf-8", "surrogateescape").split("\0")
+        changes = [(fields[i], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
         conflicts = [
             name
             for status, name in changes
-            if name.endswith(".rej") or (status != "D" and _has_markers(scratch / name))
+            if name.endswith(".rej") or (status != "D" and _has_markers(clone.work_tree / name))
         ]
         if apply and changes:
-            patch = clone.git.diff("--cached", "--binary", base) + "\n"
-            _apply_patch(plan.project, patch)
-        clone.close()
+            patch = clone.git(
+                "diff", "--cached", "--binary", "--no-ext-diff", "--no-textconv", base
+            )
+            project.git(
+                "apply",
+                "--binary",
+                "--whitespace=nowarn",
+                "-",
+                stdin=patch,
+                failure="could not apply the update",
+            )
     return Outcome(changes, conflicts)
 
 
-def _copier_update(scratch: Path, version: str, data: Mapping[str, str], *, defaults: bool) -> None:
-    import copier
-    from copier.errors import CopierAnswersInterrupt, CopierError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            copier.run_update(
-                scratch,
-                data=dict(data),
-                vcs_ref=version,
-                defaults=defaults,
-                skip_answered=True,
-                overwrite=True,
-                quiet=True,
-                unsafe=False,
-                skip_tasks=True,
-                conflict="inline",
-            )
-    except (CopierAnswersInterrupt, KeyboardInterrupt):
-        raise Cancelled("cancelled; the project was not changed") from None
-    except ValueError as error:
-        raise UsageError(f"invalid answer: {' '.join(str(error).split())}") from None
-    except CopierError as error:
-        raise GenerationError(f"copier could not update the project: {error}") from error
-
-
-def _commit_all(repo: Any, message: str) -> None:
-    repo.git.add("--all")
-    if repo.is_dirty():
-        command = ["git", "-c", f"core.hooksPath={os.devnull}", "commit", "-q", "--no-verify"]
-        repo.git.execute([*command, "--no-gpg-sign", "-m", message], env={**os.environ, **IDENTITY})
+_MLSCAFFOLD = vcs.Identity(IDENTITY["GIT_AUTHOR_NAME"], IDENTITY["GIT_AUTHOR_EMAIL"])
 
 
 def _has_markers(path: Path) -> bool:
@@ -220,36 +208,24 @@ def _has_markers(path: Path) -> bool:
         return False
 
 
-def _apply_patch(project: Path, patch: str) -> None:
-    completed = subprocess.run(
-        ["git", "apply", "--binary", "--whitespace=nowarn", "-"],
-        cwd=project,
-        input=patch,
-        text=True,
-        capture_output=True,
-    )
-    if completed.returncode != 0:
-        reason = completed.stderr.strip().splitlines()
-        raise GenerationError(
-            f"could not apply the update: {reason[-1] if reason else 'git apply failed'}"
-        )
-
-
 STATUS_WORDS = {"A": "added", "M": "changed", "D": "deleted", "R": "renamed", "T": "changed"}
 
 
 def report(plan: Plan, outcome: Outcome, *, dry_run: bool) -> str:
     """Describe the update for the user, with the next command to run."""
     verb = "Would update" if dry_run else "Updated"
-    lines = [f"{verb} {plan.project.name}: {plan.template.name} {plan.old} -> {plan.new}"]
+    project = printable(plan.project.name)
+    lines = [
+        f"{verb} {project}: {plan.template.name} {printable(plan.old)} -> {printable(plan.new)}"
+    ]
     if not outcome.changes:
         lines.append("  no file changes (the new version changes nothing this project uses)")
     for status, name in outcome.changes:
         mark = "conflict" if name in outcome.conflicts else STATUS_WORDS.get(status[0], status)
-        lines.append(f"  {mark:<9} {name}")
+        lines.append(f"  {mark:<9} {printable(name)}")
     changelog = plan.template.path / "CHANGELOG.md"
     if changelog.is_file():
-        lines.append(f"  what changed in the template: {changelog}")
+        lines.append(f"  what changed in the template: {printable(str(changelog))}")
     if dry_run:
         lines.append("Nothing was changed (--dry-run). Run without it to apply.")
         return "\n".join(lines)

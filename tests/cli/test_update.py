@@ -26,8 +26,8 @@ def make_version(base: Path, destination: Path, version: str, *, extra: str) -> 
     template = destination / TEMPLATE
     config = template / "copier.yml"
     text = config.read_text(encoding="utf-8")
-    assert 'default: "1.0.0"' in text
-    text = text.replace('default: "1.0.0"', f'default: "{version}"')
+    assert 'default: "1.0.1"' in text
+    text = text.replace('default: "1.0.1"', f'default: "{version}"')
     text = text.replace(
         "--- !include shared/questions-author.yml",
         "---\ntrack_experiments:\n  type: bool\n  help: Log runs?\n  default: true\n\n"
@@ -51,7 +51,7 @@ def make_version(base: Path, destination: Path, version: str, *, extra: str) -> 
 
 @pytest.fixture
 def versions(tmp_path: Path) -> dict[str, Path]:
-    """Template folders for versions 1.1.0 and 1.2.0 (1.0.0 is the installed one)."""
+    """Template folders for versions 1.1.0 and 1.2.0 (1.0.1 is the installed one)."""
     base = templates_root()
     return {
         "1.1.0": make_version(base, tmp_path / "v110", "1.1.0", extra="Release checklist"),
@@ -61,7 +61,7 @@ def versions(tmp_path: Path) -> dict[str, Path]:
 
 @pytest.fixture
 def project(cli, tmp_path: Path) -> Path:
-    """A project generated from the installed templates (version 1.0.0), edited and committed."""
+    """A project generated from the installed templates (version 1.0.1), edited and committed."""
     result = cli("new", TEMPLATE, "proj", "--defaults", "--data", "license=Apache-2.0")
     assert result.returncode == 0, result.stderr
     path = tmp_path / "proj"
@@ -90,7 +90,7 @@ def answers(project: Path) -> dict:
 def test_template_changes_arrive_and_user_edits_stay(cli, project, versions) -> None:
     result = update(cli, project, versions["1.1.0"], "--defaults")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "image-classifier 1.0.0 -> 1.1.0" in result.stdout
+    assert "image-classifier 1.0.1 -> 1.1.0" in result.stdout
     assert "changed   CONTRIBUTING.md" in result.stdout and "added     docs/faq.md" in result.stdout
     assert (
         'git add -A && git commit -m "Update to image-classifier template 1.1.0"' in result.stdout
@@ -123,7 +123,7 @@ def test_dry_run_reports_and_changes_nothing(cli, project, versions) -> None:
     before = tree(project)
     result = update(cli, project, versions["1.1.0"], "--defaults", "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert "Would update proj: image-classifier 1.0.0 -> 1.1.0" in result.stdout
+    assert "Would update proj: image-classifier 1.0.1 -> 1.1.0" in result.stdout
     assert "changed   CONTRIBUTING.md" in result.stdout and "--dry-run" in result.stdout
     assert tree(project) == before
     assert not git.Repo(project).is_dirty(untracked_files=True)
@@ -141,7 +141,7 @@ def test_latest_version_is_a_no_op(cli, project) -> None:
     before = tree(project)
     result = cli("update", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "image-classifier 1.0.0 is already the latest version" in result.stdout
+    assert "image-classifier 1.0.1 is already the latest version" in result.stdout
     assert tree(project) == before
 
 
@@ -152,10 +152,10 @@ def test_to_a_chosen_version_and_no_downgrades(cli, project, versions) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert answers(project)["_commit"] == "1.1.0"
     commit(project, "Update to 1.1.0")
-    result = update(cli, project, versions["1.2.0"], "--to", "1.0.0")
-    assert_one_line_error(result, "downgrading to 1.0.0 is not supported")
+    result = update(cli, project, versions["1.2.0"], "--to", "1.0.1")
+    assert_one_line_error(result, "downgrading to 1.0.1 is not supported")
     result = update(cli, project, versions["1.2.0"], "--to", "9.9.9")
-    assert_one_line_error(result, "no version 9.9.9", "1.0.0, 1.1.0, 1.2.0")
+    assert_one_line_error(result, "no version 9.9.9", "1.0.1, 1.1.0, 1.2.0")
     result = update(cli, project, versions["1.2.0"], "--defaults")
     assert result.returncode == 0 and answers(project)["_commit"] == "1.2.0"
 
@@ -186,15 +186,21 @@ def test_not_a_project_or_not_git(cli, tmp_path: Path) -> None:
 def test_projects_made_with_plain_copier_copy_update_too(
     cli, versions, tmp_path: Path, env: dict[str, str]
 ) -> None:
+    # Made with plain `copier copy` from the installed templates folder...
     project = tmp_path / "by-copier"
-    source = tmp_path / "v100"
-    shutil.copytree(templates_root(), source, ignore=shutil.ignore_patterns("_shared"))
-    copier_copy(source / TEMPLATE, project, env=env)
+    installed = tmp_path / "installed"
+    shutil.copytree(templates_root(), installed, ignore=shutil.ignore_patterns("_shared"))
+    copier_copy(installed / TEMPLATE, project, env=env)
     repo = git.Repo.init(project)
     repo.git.add("--all")
     repo.git.commit("-q", "-m", "Generated with copier")
-    assert answers(project)["_src_path"] == str(source / TEMPLATE)
-    result = update(cli, project, versions["1.1.0"], "--defaults")
+    assert answers(project)["_src_path"] == str(installed / TEMPLATE)
+    # ...which mlscaffold met (any run stores the installed version), then upgraded in
+    # place, as pip does. The folder an answers file names is never itself stored.
+    assert update(cli, project, installed).returncode == 0
+    shutil.rmtree(installed)
+    shutil.copytree(versions["1.1.0"], installed)
+    result = update(cli, project, installed, "--defaults")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "## Release checklist" in (project / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert answers(project)["_commit"] == "1.1.0"
@@ -222,13 +228,13 @@ def test_interrupted_update_leaves_the_project_as_it_was(
 ) -> None:
     for key, value in {**env, "MLSCAFFOLD_TEMPLATES_DIR": str(versions["1.1.0"])}.items():
         monkeypatch.setenv(key, value)
-    real = update_module._copier_update
+    real = update_module.copier_adapter.update
 
     def interrupted(scratch: Path, *args, **kwargs) -> None:
         real(scratch, *args, **kwargs)  # the scratch clone is fully updated...
         raise KeyboardInterrupt  # ...when the user presses Ctrl-C
 
-    monkeypatch.setattr(update_module, "_copier_update", interrupted)
+    monkeypatch.setattr(update_module.copier_adapter, "update", interrupted)
     before = tree(project)
     with pytest.raises((Cancelled, KeyboardInterrupt)):
         update_module.run_update(project, to=None, defaults=True, data={}, dry_run=False)
@@ -238,8 +244,24 @@ def test_interrupted_update_leaves_the_project_as_it_was(
 def test_changing_an_answer_at_the_same_version_rerenders(cli, project) -> None:
     result = cli("update", "--data", "github_username=octocat", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "image-classifier 1.0.0 -> 1.0.0" in result.stdout
+    assert "image-classifier 1.0.1 -> 1.0.1" in result.stdout
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert "github.com/octocat/proj" in readme and "your-github-username" not in readme
     assert "My own notes about the data." in (project / "data" / "README.md").read_text()
     assert answers(project)["github_username"] == "octocat"
+
+
+def test_update_report_shows_hostile_file_names_escaped(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    plan = SimpleNamespace(
+        project=tmp_path / "proj\x1b[2J",
+        template=SimpleNamespace(name=TEMPLATE, path=tmp_path),
+        old="1.0.1",
+        new="1.1.0",
+    )
+    forged = "notes\x1b[2J\x1b[HUpdated nothing\u202e.md"
+    outcome = update_module.Outcome(changes=[("A", forged)], conflicts=[])
+    text = update_module.report(plan, outcome, dry_run=True)  # type: ignore[arg-type]
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "notes\\x1b[2J\\x1b[HUpdated nothing\\u202e.md" in text and "proj\\x1b[2J" in text

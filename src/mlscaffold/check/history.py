@@ -5,6 +5,10 @@ remote branch, each object once (so a file unchanged across 1,000 commits is one
 blob); ``git cat-file --batch-check`` gives their sizes; ``git cat-file --batch``
 streams the contents of those worth reading. Only when a finding was made does a
 last ``git log --raw`` pass say which commit first added each flagged blob.
+
+An object git lists but cannot read is not skipped: the audit could not be completed,
+and :class:`~mlscaffold.errors.RepositoryUnreadable` says so. The log never verifies
+signatures nor runs diff drivers, whatever the repository configures.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from mlscaffold.check.repository import GitFailure, Workspace
+from mlscaffold import vcs
+from mlscaffold.check.repository import Workspace
 
 REFS = ("--branches", "--tags", "--remotes")
 SHORT_ID = 10
@@ -42,40 +47,34 @@ def history_blobs(workspace: Workspace) -> list[HistoryBlob]:
     )
     blobs = []
     for line in out.decode("utf-8", "surrogateescape").splitlines():
-        sha, kind, size, path = line.split(" ", 3)
+        fields = line.split(" ", 3)
+        if len(fields) < 4 or not fields[2].isdigit():  # "<sha> <path> missing"
+            raise workspace.missing(fields[0], line[len(fields[0]) + 1 :].removesuffix(" missing"))
+        sha, kind, size, path = fields
         if kind == "blob":
             blobs.append(HistoryBlob(sha, path, int(size)))
     return blobs
 
 
 def _rev_list(workspace: Workspace) -> bytes:
-    args = ("rev-list", "--objects", *REFS)
-    try:
-        # git >= 2.32 leaves trees out, halving the listing
-        return workspace.run(*args[:2], "--filter=object:type=blob", *args[2:])
-    except GitFailure:
-        return workspace.run(*args)
+    # git >= 2.32 leaves trees out, halving the listing
+    blobs_only = ("--filter=object:type=blob",) if vcs.version() >= (2, 32) else ()
+    return workspace.run("rev-list", "--objects", *blobs_only, *REFS)
 
 
 def read_blobs(workspace: Workspace, shas: Collection[str]) -> Iterator[tuple[str, bytes]]:
     """Stream ``(sha, content)`` for each blob in ``shas``: one ``git cat-file --batch``."""
     if not shas:
         return
-    process = workspace.stream(
-        "cat-file", "--batch", "--buffer", stdin="\n".join(shas).encode() + b"\n"
-    )
-    stdout = process.proc.stdout
-    try:
+    request = "\n".join(shas).encode() + b"\n"
+    with workspace.stream("cat-file", "--batch", "--buffer", stdin=request) as stdout:
         for _ in range(len(shas)):
             header = stdout.readline().split()
-            if len(header) != 3:  # "<sha> missing": a broken repository
-                continue
+            if len(header) != 3:  # "<sha> missing"
+                raise workspace.missing(header[0].decode() if header else "(unknown)")
             data = stdout.read(int(header[2]))
             stdout.read(1)  # the newline after each object
             yield header[0].decode(), data
-    finally:
-        stdout.close()
-        process.proc.wait()
 
 
 def first_commits(workspace: Workspace, shas: Collection[str]) -> dict[str, tuple[str, str]]:
@@ -84,7 +83,17 @@ def first_commits(workspace: Workspace, shas: Collection[str]) -> dict[str, tupl
         return {}
     wanted = set(shas)
     out = workspace.run(
-        "log", *REFS, "--reverse", "--raw", "--no-abbrev", "--no-renames", "--format=%x00%H"
+        "log",
+        *REFS,
+        "--reverse",
+        "--raw",
+        "--root",  # the first commit's files too, whatever log.showRoot says
+        "--no-abbrev",
+        "--no-renames",
+        "--no-show-signature",
+        "--no-textconv",
+        "--no-ext-diff",
+        "--format=%x00%H",
     )
     found: dict[str, tuple[str, str]] = {}
     commit = ""

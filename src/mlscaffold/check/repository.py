@@ -1,24 +1,28 @@
-"""Which files a check looks at, and the git commands it needs (through GitPython).
+"""Which files a check looks at, and the git commands it needs (through ``vcs``).
 
 In a git repository the files are those git would publish: tracked files plus
 untracked files that are not ignored (``git add --all`` would take them). In a
 plain folder the same question is asked of git with a throw-away empty repository
 whose work tree is the folder, so ``.gitignore`` files are honoured there too;
 without git at all, every file is listed except well-known tool folders.
+
+The repository may be anyone's: every command goes through :mod:`mlscaffold.vcs`,
+which runs nothing the repository configures. A command that fails means the audit
+could not be completed: it raises :class:`~mlscaffold.errors.RepositoryUnreadable`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO
 
-from mlscaffold.errors import MlscaffoldError
+from mlscaffold import vcs
+from mlscaffold.errors import RepositoryUnreadable
 
 SKIPPED_FOLDERS = frozenset(
     {
@@ -41,20 +45,8 @@ SKIPPED_FOLDERS = frozenset(
 .gitignore forgets them, and scanning a virtual environment is slow and noisy)."""
 
 GITLINK, SYMLINK = "160000", "120000"
-REDIRECTING_VARIABLES = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-)
-"""Set by git while it runs hooks; they would point our commands at another repository."""
-
-
-class GitFailure(MlscaffoldError):
-    """git could not read the repository (exit 1, one line)."""
+DAMAGED = "run `git fsck` to see what is damaged, or check a fresh clone"
+"""What to do when git cannot read the repository to the end."""
 
 
 @dataclass(frozen=True)
@@ -72,42 +64,38 @@ class Workspace:
     """The folder being checked and how to ask git about it."""
 
     root: Path
-    git: Any | None
-    """A GitPython ``git.Git`` command runner, or None when git is not installed."""
+    git: vcs.Repository | None
+    """The repository (a throw-away one for plain folders), or None when git is not installed."""
     is_repository: bool
-    git_args: Sequence[str] = ()
-    """Options that point git at this folder (a throw-away repository for plain folders)."""
     notes: list[str] = field(default_factory=list)
 
     def run(self, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
         """Run a git command in the folder and return its standard output.
 
-        A failure raises :class:`GitFailure` (when ``check``), naming git's last words.
+        A failure raises :class:`RepositoryUnreadable` (when ``check``), naming git's last
+        words.
         """
         assert self.git is not None
-        with _stdin_file(stdin) as istream:
-            status, out, err = self.git.execute(
-                ["git", *self.git_args, *args],
-                istream=istream,
-                with_extended_output=True,
-                with_exceptions=False,
-                stdout_as_string=False,
-                strip_newline_in_stdout=False,
-            )
-        if check and status != 0:
-            message = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
-            lines = message.strip().splitlines()
-            reason = lines[-1] if lines else f"exit status {status}"
-            raise GitFailure(f"`git {args[0]}` failed in {self.root}: {reason}")
-        return bytes(out)
+        return self.git.git(
+            *args,
+            stdin=stdin,
+            check=check,
+            failure=f"git could not read {self.root}",
+            hint=DAMAGED,
+            error=RepositoryUnreadable,
+        )
 
-    def stream(self, *args: str, stdin: bytes) -> Any:
-        """Start a git command fed with ``stdin``; the caller reads ``.stdout`` and waits."""
-        with _stdin_file(stdin) as istream:
-            assert self.git is not None
-            return self.git.execute(
-                ["git", *self.git_args, *args], istream=istream, as_process=True
-            )
+    def stream(self, *args: str, stdin: bytes) -> contextlib.AbstractContextManager[IO[bytes]]:
+        """Start a git command fed with ``stdin``; read its output inside the ``with``."""
+        assert self.git is not None
+        return self.git.stream(*args, stdin=stdin, hint=DAMAGED, error=RepositoryUnreadable)
+
+    def missing(self, sha: str, path: str = "") -> RepositoryUnreadable:
+        """The error for an object git listed but cannot find."""
+        where = f" ({path})" if path else ""
+        return RepositoryUnreadable(
+            f"git could not read {self.root}: object {sha}{where} is missing; {DAMAGED}"
+        )
 
     def entries(self) -> list[Entry]:
         """The files a push would publish (see the module docstring)."""
@@ -177,9 +165,7 @@ class Workspace:
 @contextlib.contextmanager
 def open_workspace(root: Path) -> Iterator[Workspace]:
     """Give access to ``root``: a git repository, or a plain folder (see the module doc)."""
-    from mlscaffold.gitutil import git_available
-
-    if not git_available():
+    if not vcs.git_available():
         yield Workspace(
             root,
             None,
@@ -187,72 +173,20 @@ def open_workspace(root: Path) -> Iterator[Workspace]:
             notes=["git is not installed: history rules and .gitignore checks were skipped."],
         )
         return
-    with _without(REDIRECTING_VARIABLES):
-        yield from _open_with_git(root)
-
-
-def _open_with_git(root: Path) -> Iterator[Workspace]:
-    import git
-
-    from mlscaffold.gitutil import is_repository
-
-    runner = git.Git(str(root))
-    if is_repository(root):
-        try:
-            runner.execute(["git", "rev-parse", "--git-dir"])
-        except git.GitCommandError as error:
-            reason = (error.stderr or str(error)).strip().splitlines()
-            yield Workspace(
-                root,
-                None,
-                is_repository=False,
-                notes=[
-                    "git could not read this repository "
-                    f"({reason[-1] if reason else 'unknown error'}): "
-                    "history rules were skipped."
-                ],
-            )
-            return
-        yield Workspace(root, runner, is_repository=True)
+    repository = vcs.Repository.at(root, error=RepositoryUnreadable)
+    if repository is not None:
+        yield Workspace(root, repository, is_repository=True)
         return
     notes = ["Not a git repository: history rules were skipped (run `git init` first)."]
-    enclosing = _enclosing_repository(runner)
-    if enclosing is not None:
+    enclosing = vcs.run("rev-parse", "--show-toplevel", cwd=root, check=False).strip()
+    if enclosing:
         notes.append(
-            f"This folder is inside the git repository {enclosing}: check that folder to "
-            "include its history."
+            f"This folder is inside the git repository {_decode(enclosing)}: check that "
+            "folder to include its history."
         )
-    scratch = tempfile.mkdtemp(prefix="mlscaffold-check-")
-    try:
-        git.Git(scratch).execute(["git", "init", "--quiet", "--bare", scratch])
-        yield Workspace(
-            root,
-            runner,
-            is_repository=False,
-            git_args=("--git-dir", scratch, "--work-tree", str(root)),
-            notes=notes,
-        )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _without(variables: Sequence[str]) -> Iterator[None]:
-    """Unset environment variables for the duration (git sets them while running hooks)."""
-    saved = {name: os.environ.pop(name) for name in variables if name in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-
-
-def _enclosing_repository(runner: Any) -> str | None:
-    import git
-
-    try:
-        return str(runner.execute(["git", "rev-parse", "--show-toplevel"])).strip() or None
-    except git.GitCommandError:
-        return None
+    with tempfile.TemporaryDirectory(prefix="mlscaffold-check-") as scratch:
+        empty = vcs.init(Path(scratch), bare=True, templates=False)
+        yield Workspace(root, vcs.Repository(root, empty.git_dir), is_repository=False, notes=notes)
 
 
 def _walk(root: Path) -> Iterator[Entry]:
@@ -267,18 +201,6 @@ def _walk(root: Path) -> Iterator[Entry]:
 
 def _skipped_folder(name: str) -> bool:
     return name in SKIPPED_FOLDERS or name.endswith(".egg-info")
-
-
-@contextlib.contextmanager
-def _stdin_file(data: bytes | None) -> Iterator[Any]:
-    """A real file holding ``data``: git reads it while we read its output (no deadlock)."""
-    if data is None:
-        yield None
-        return
-    with tempfile.TemporaryFile() as handle:
-        handle.write(data)
-        handle.seek(0)
-        yield handle
 
 
 def _decode(path: bytes) -> str:
