@@ -101,6 +101,12 @@ class Template:
             choices = spec.get("choices")
             if isinstance(choices, list):
                 choices = {str(choice): choice for choice in choices}
+            if isinstance(choices, Mapping):
+                # copier's extended form, `title: {value: ..., validator: ...}`
+                choices = {
+                    title: value.get("value") if isinstance(value, Mapping) else value
+                    for title, value in choices.items()
+                }
             result.append(
                 Question(
                     name=name,

@@ -1,20 +1,26 @@
 """Command line: argparse only. Heavy modules are imported inside the commands that use them.
 
 Every error reaches the user as one line on stderr with exit code 2 (bad input)
-or 1 (the work failed); ``--debug`` shows the traceback instead.
+or 1 (the work failed), 3 when ``check`` could not complete its audit; ``--debug``
+shows the traceback instead. Ctrl-C, SIGTERM and SIGHUP cancel: whatever was being
+generated is removed, one line says so, and the exit code is 2. Every value printed
+goes through :func:`mlscaffold.text.printable`: a file name or an answer cannot
+move the cursor, clear the screen or reorder the text of a line.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from mlscaffold import __version__
+from mlscaffold import __version__, interrupts
 from mlscaffold.errors import MlscaffoldError, UsageError
+from mlscaffold.text import printable
 
 PROG = "mlscaffold"
 
@@ -23,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="audit a repository before publishing it",
         description="Find what should not be published (secrets, huge files, no licence) and "
-        "what is missing for a good portfolio repository. Exit code 1 when anything blocks.",
+        "what is missing for a good portfolio repository. Exit code 0 when nothing blocks, "
+        "1 when anything blocks, 2 for a path that is not a folder, and exit code 3 when the "
+        "audit could not be completed (e.g. git objects are missing): then nothing is judged.",
     )
     check.add_argument("path", nargs="?", type=Path, default=Path(), help="repository (default: .)")
     check.add_argument("--json", action="store_true", help="machine-readable output")
@@ -109,34 +117,84 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = build_parser().parse_args(argv)
+    previous = interrupts.install()  # first: a signal from here on cleans up like Ctrl-C
+    debug = False
     try:
+        args = build_parser().parse_args(argv)
+        debug = bool(args.debug)
         return int(args.handler(args))
     except MlscaffoldError as error:
-        if args.debug:
+        if debug:
             raise
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        say_error(str(error))
         return error.exit_code
     except KeyboardInterrupt:
-        if args.debug:
+        if debug:
             raise
-        print(f"{PROG}: cancelled", file=sys.stderr)
+        say_error("cancelled")
         return 2
     except BrokenPipeError:
         # e.g. `mlscaffold list | head -1`: the reader left, nothing to report
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as error:
+        if debug:
+            raise
+        message, code = describe_os_error(error)
+        say_error(message)
+        return code
     except Exception as error:
         # The promise is "never a traceback": anything unexpected is one line too.
-        if args.debug:
+        if debug:
             raise
-        print(
-            f"{PROG}: internal error: {type(error).__name__}: {error} "
+        say_error(
+            f"internal error: {type(error).__name__}: {error} "
             "(rerun with --debug for details, and please report it)",
-            file=sys.stderr,
+            prefix=f"{PROG}: ",
         )
         return 1
+    finally:
+        interrupts.restore(previous)
+
+
+def say_error(message: str, *, prefix: str = f"{PROG}: error: ") -> None:
+    """Print one error line on stderr, escaped; a closed terminal (SIGHUP) is no error."""
+    with contextlib.suppress(OSError, ValueError):
+        print(prefix + printable(message), file=sys.stderr)
+
+
+def describe_os_error(error: OSError) -> tuple[str, int]:
+    """One line and an exit code for what the file system refused.
+
+    A name too long is the user's input (2); a full disk, a permission or a file
+    where a folder should be is a failure of the work (1). mlscaffold's data folder
+    (the template store) gets a hint, since its place comes from the environment.
+    """
+    import errno
+
+    where = os.fsdecode(error.filename) if error.filename else ""
+    reason = error.strerror or str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        writing = f" writing {where}" if where else ""
+        message, code = f"no space left on the device{writing}; free some space and retry", 1
+    elif error.errno == errno.ENAMETOOLONG:
+        message, code = f"a name is too long for the file system: {where or reason}", 2
+    else:
+        message, code = f"cannot use {where}: {reason}" if where else reason, 1
+    if where and _in_data_folder(Path(where)):
+        message += (
+            " (mlscaffold keeps its template versions there: make that folder writable, "
+            "or point XDG_DATA_HOME at one that is)"
+        )
+    return message, code
+
+
+def _in_data_folder(path: Path) -> bool:
+    import platformdirs
+
+    data = platformdirs.user_data_path("mlscaffold")
+    return path == data or data in path.parents
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -228,8 +286,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
         ignored = sorted(set(from_file) - known)
         if ignored and not args.quiet:
             print(
-                f"{PROG}: note: {args.answers_file} answers questions '{template.name}' "
-                f"does not ask; ignored: {', '.join(ignored)}",
+                f"{PROG}: note: {printable(args.answers_file)} answers questions "
+                f"'{template.name}' does not ask; ignored: {printable(', '.join(ignored))}",
                 file=sys.stderr,
             )
         answers.update({k: v for k, v in from_file.items() if k in known})

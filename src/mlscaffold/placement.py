@@ -2,13 +2,15 @@
 
 Rendering happens in a hidden staging folder next to the destination, so a
 failure or Ctrl-C at any point leaves the destination as it was. Moving in is a
-rename (same file system); every path created is recorded so that a later
-failure (for example in git) can undo exactly what mlscaffold added and nothing
-the user had before.
+rename, or a copy where the destination is on another file system (an empty
+mount point); every path created is recorded so that a later failure (for
+example in git) can undo exactly what mlscaffold added and nothing the user had
+before.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -16,11 +18,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from mlscaffold import interrupts
 from mlscaffold.errors import UsageError
+
+STAGING_PREFIX = ".mlscaffold-"
 
 
 def check_destination(destination: Path, *, force: bool) -> None:
     """Refuse a destination that is a file, unwritable, or non-empty without ``force``."""
+    check_name_lengths(destination)
+    if destination.is_symlink() and not destination.exists():
+        raise UsageError(
+            f"destination {destination} is a symbolic link to {destination.readlink()}, "
+            "which is missing; remove the link or give another folder"
+        )
     if destination.is_file() or (destination.exists() and not destination.is_dir()):
         raise UsageError(f"destination {destination} is a file; give a folder path")
     if destination.is_dir():
@@ -37,6 +48,36 @@ def check_destination(destination: Path, *, force: bool) -> None:
         raise UsageError(f"cannot create {destination}: {ancestor} is a file, not a folder")
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise UsageError(f"cannot create {destination}: {ancestor} is not writable")
+
+
+def check_name_lengths(path: Path) -> None:
+    """Refuse a path with a part longer than its file system allows (usually 255 bytes)."""
+    ancestor = _nearest_existing(path.absolute())
+    try:
+        limit = os.pathconf(ancestor, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # Windows, or a file system that won't say
+        limit = 255
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > limit:
+            shown = part[:40] + ("..." if len(part) > 40 else "")
+            raise UsageError(
+                f"the name '{shown}' is too long for the file system ({size} bytes; at most "
+                f"{limit}); choose a shorter folder name"
+            )
+
+
+def beside(destination: Path) -> Path:
+    """Where to stage a project for ``destination``: the parent of its resolved path.
+
+    Resolved, so that ``.``, ``..`` and a symbolic link stage beside the real folder
+    and not inside it. Where that parent cannot be written (the parent of a mount
+    point often cannot), the temporary folder; moving in is then a copy.
+    """
+    parent = destination.resolve().parent
+    if parent != destination.resolve() and os.access(parent, os.W_OK | os.X_OK):
+        return parent
+    return Path(tempfile.gettempdir())
 
 
 def find_conflicts(staging: Path, destination: Path, limit: int = 5) -> list[str]:
@@ -56,10 +97,25 @@ def find_conflicts(staging: Path, destination: Path, limit: int = 5) -> list[str
     return conflicts
 
 
+def _copy(source: Path, goal: Path) -> None:
+    """Copy a file, link or folder to ``goal``; FileExistsError if ``goal`` exists."""
+    if source.is_symlink():
+        goal.symlink_to(source.readlink())
+    elif source.is_dir():
+        shutil.copytree(source, goal, symlinks=True)  # creates goal first, or fails
+    else:
+        with source.open("rb") as reading, goal.open("xb") as writing:
+            shutil.copyfileobj(reading, writing)
+        shutil.copystat(source, goal)
+
+
 def _nearest_existing(path: Path) -> Path:
     for candidate in [path, *path.parents]:
-        if candidate.exists():
-            return candidate
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError:  # e.g. a name too long: it does not exist either
+            continue
     return Path(path.anchor)
 
 
@@ -82,8 +138,7 @@ class Placement:
     def move_in(self, staging: Path, destination: Path) -> None:
         """Move the staged project to ``destination`` (new, empty or merged with --force)."""
         if not destination.exists():
-            staging.rename(destination)
-            self.created.append(destination)
+            self._move(staging, destination)
             return
         self._merge(staging, destination)
 
@@ -96,8 +151,29 @@ class Placement:
                 # find_conflicts ran before; reaching this means the tree changed under us
                 raise UsageError(f"{goal} appeared while generating; nothing was overwritten")
             else:
-                entry.rename(goal)
-                self.created.append(goal)
+                self._move(entry, goal)
+
+    def _move(self, source: Path, goal: Path) -> None:
+        """Rename ``source`` to ``goal``, or copy it there from another file system."""
+        try:
+            source.rename(goal)
+        except OSError as error:
+            if error.errno != errno.EXDEV:
+                raise
+            self._copy_in(source, goal)
+        else:
+            self.created.append(goal)
+
+    def _copy_in(self, source: Path, goal: Path) -> None:
+        """Copy ``source`` to ``goal``; ``source`` stays, in the staging folder removed later."""
+        try:
+            _copy(source, goal)
+        except FileExistsError:
+            raise UsageError(f"{goal} appeared while generating; nothing was overwritten") from None
+        except BaseException:
+            self.created.append(goal)  # a partial copy: undo removes it
+            raise
+        self.created.append(goal)
 
     def undo(self) -> None:
         """Remove what this placement created, newest first."""
@@ -112,11 +188,13 @@ class Placement:
 @contextmanager
 def staging_folder(parent: Path) -> Iterator[Path]:
     """Yield a fresh hidden folder inside ``parent``; it is removed on exit, whatever happens."""
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".mlscaffold-", dir=parent))
-    except OSError as error:
-        raise UsageError(f"cannot write in {parent}: {error.strerror or error}") from None
-    try:
-        yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with interrupts.held() as signals:
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
+        except OSError as error:
+            raise UsageError(f"cannot write in {parent}: {error.strerror or error}") from None
+        try:
+            signals.release()  # a signal held back since before mkdtemp lands here, or later
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)

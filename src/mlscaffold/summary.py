@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 from mlscaffold.generate import Result
+from mlscaffold.text import printable
 
 
 def _display(path: Path) -> str:
@@ -18,22 +19,26 @@ def _display(path: Path) -> str:
 
 
 def next_steps(result: Result) -> str:
-    """Return the closing message: what was created and the commands to run next."""
-    answers = result.answers
+    """Return the closing message: what was created and the commands to run next.
+
+    Answers and paths are shown through :func:`printable`: none can drive the terminal.
+    """
+    answers = {key: printable(value) for key, value in result.answers.items()}
     where = _display(result.destination)
     facts = [f"{result.template.name} {result.template.version}", f"{result.files} files"]
     if result.commit:
         facts.append(f"first commit {result.commit} on main")
     lines = [
-        f"Created {answers.get('project_name', result.destination.name)} in {where}",
+        f"Created {answers.get('project_name', printable(result.destination.name))} in "
+        f"{printable(where)}",
         f"  ({', '.join(facts)})",
     ]
     if result.note:
-        lines.append(f"  note: {result.note}")
+        lines.append(f"  note: {printable(result.note)}")
     user = answers.get("github_username", "YOUR-GITHUB-USERNAME")
-    slug = answers.get("project_slug", result.destination.name)
+    slug = answers.get("project_slug", printable(result.destination.name))
     steps = [
-        (f"cd {shlex.quote(where)}", ""),
+        (f"cd {printable(shlex.quote(where))}", ""),
         ("python -m venv .venv", ""),
         ("source .venv/bin/activate", "Windows: .venv\\Scripts\\activate"),
         ("make install", 'pip install -e ".[dev]"'),

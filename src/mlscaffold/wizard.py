@@ -12,6 +12,7 @@ from typing import Any
 
 from mlscaffold.catalog import Template
 from mlscaffold.errors import Cancelled
+from mlscaffold.text import printable
 
 SUMMARY_KEYS = (
     "project_name",
@@ -43,13 +44,13 @@ def pick_template(templates: Sequence[Template]) -> Template:
 
 
 def summary_lines(template: Template, answers: Mapping[str, Any], destination: Path) -> list[str]:
-    """Lines describing what is about to be generated."""
+    """Lines describing what is about to be generated (values escaped by :func:`printable`)."""
     keys = [k for k in SUMMARY_KEYS if k in answers]
     keys += [k for k in answers if not k.startswith("_") and k not in SUMMARY_KEYS]
     width = max(len(k) for k in [*keys, "destination"])
     lines = [f"{template.title} ({template.name} {template.version})"]
-    lines += [f"  {key:<{width}}  {answers[key]}" for key in keys]
-    lines.append(f"  {'destination':<{width}}  {destination}")
+    lines += [f"  {printable(key):<{width}}  {printable(answers[key])}" for key in keys]
+    lines.append(f"  {'destination':<{width}}  {printable(destination)}")
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 import sys
 from pathlib import Path
 
@@ -152,6 +153,19 @@ def test_ctrl_c_at_a_template_question_writes_nothing(spawn) -> None:
     assert list(spawn.workspace.iterdir()) == []
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_at_a_template_question_writes_nothing(spawn, signum: int) -> None:
+    child = spawn("new", "image-classifier", "somewhere")
+    child.expect_exact("title as people will read it")
+    child.kill(signum)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "mlscaffold: error: cancelled; nothing was written" in child.before
+    assert "Traceback" not in child.before
+    assert list(spawn.workspace.iterdir()) == []
+
+
 def test_declining_the_summary_writes_nothing(spawn, home: Path) -> None:
     child = spawn("new", "image-classifier", "--data", "project_name=Not Today")
     answer(child, {}, skip=("project_name",))
@@ -162,3 +176,41 @@ def test_declining_the_summary_writes_nothing(spawn, home: Path) -> None:
     assert "nothing was written" in child.before
     assert list(spawn.workspace.iterdir()) == []
     assert not (home / ".local" / "share" / "mlscaffold").exists(), "template store written"
+
+
+KAGGLE_ANSWERS = {
+    "project_name": "House Prices",
+    "competition": "house-prices-advanced-regression-techniques",
+    "target_column": "SalePrice",
+    "id_column": "Id",
+    "project_slug": "house-prices",
+    "package_name": "house_prices",
+    "description": "Predict sale prices.",
+    "n_folds": "5",
+    "author_name": "Ada",
+    "author_email": "ada@example.com",
+    "github_username": "octocat",
+    "license": "MIT",
+    "python_version": "3.11",
+    "kaggle_username": "octocat",
+}
+UP = "\x1b[A"
+
+
+def test_metrics_that_do_not_fit_the_task_cannot_be_chosen(spawn) -> None:
+    data = [arg for key, value in KAGGLE_ANSWERS.items() for arg in ("--data", f"{key}={value}")]
+    child = spawn("new", "kaggle-entry", *data, "--no-git")
+    child.expect_exact("What the target column holds")
+    child.send(DOWN + DOWN + ENTER)  # regression
+    child.expect_exact("evaluation metric")
+    child.expect_exact("MAE (regression)")
+    shown = child.before
+    assert "ROC AUC (binary)" in shown  # shown, and disabled:
+    assert "only for binary tasks; this one is regression" in shown
+    child.send(UP * 5 + ENTER)  # from the default (RMSE) up past every regression metric
+    child.expect_exact("Create this project?")
+    summary = child.before
+    child.send("n")
+    child.expect(pexpect.EOF)
+    metric = next(line.split()[1] for line in summary.splitlines() if line.startswith("  metric "))
+    assert metric in {"rmse", "rmsle", "mae", "r2"}, summary

@@ -10,8 +10,13 @@ ignored -> sort. One module per rule family: ``secrets`` and ``credentials``
 per-file rules, ``config`` reads the ignores, ``output`` prints, ``rules`` lists
 every rule with its id, severity and fix.
 
-Exit code: 1 when any blocker is left after ignores, else 0; a path that does not
-exist or is not a folder is a usage error (exit 2, one line on stderr).
+Exit codes: 0 when no blocker is left after ignores; 1 when any blocker is; 2 for
+a path that does not exist or is not a folder (a usage error); 3 when the audit
+could not be completed (:class:`~mlscaffold.errors.AuditIncomplete`, e.g. git
+objects are missing): then nothing is judged, since a blocker may be in what could
+not be read. Errors are one line on stderr. The audit never reads a file without a
+bound nor recurses without one: a file too big or too deeply nested to read is
+skipped with a note (``pyproject.toml``) or treated as unreadable (a notebook).
 
 JSON format (``--json``), version 1; keys are never removed or renamed within a
 version, new keys may be added::
@@ -50,16 +55,32 @@ from pathlib import Path
 
 from mlscaffold.check.files import Limits
 from mlscaffold.check.findings import Finding, Report
-from mlscaffold.errors import UsageError
+from mlscaffold.errors import AuditIncomplete, MlscaffoldError, UsageError
 
 __all__ = ["Limits", "audit", "run_check"]
 
+INCOMPLETE = "could not complete the audit"
+
 
 def run_check(path: Path, *, as_json: bool) -> int:
-    """Audit the repository at ``path``, print the report, return the exit code (0 or 1)."""
+    """Audit the repository at ``path``, print the report, return the exit code (0 or 1).
+
+    An audit that cannot be completed raises :class:`AuditIncomplete` (exit code 3).
+    """
     from mlscaffold.check import output
 
-    report = audit(resolve_root(path))
+    root = resolve_root(path)
+    try:
+        report = audit(root)
+    except MlscaffoldError as error:
+        if isinstance(error, UsageError) or error.exit_code not in (1, 3):
+            raise  # refused (e.g. an unsafe repository): not a failure of the audit
+        if isinstance(error, AuditIncomplete) and str(error).startswith(INCOMPLETE):
+            raise
+        raise AuditIncomplete(f"{INCOMPLETE} of {root}: {error}") from error
+    except OSError as error:
+        reason = f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
+        raise AuditIncomplete(f"{INCOMPLETE} of {root}: {reason}") from error
     print(output.as_json(report) if as_json else output.as_text(report))
     return report.exit_code
 

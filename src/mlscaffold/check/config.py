@@ -57,13 +57,27 @@ class CheckConfig:
         return any(entry.matches(finding) for entry in self.ignore)
 
 
+MAX_PYPROJECT = 1024 * 1024
+"""A pyproject.toml is a few kilobytes; past 1 MB it is not read (nor held in memory)."""
+
+
 def load_config(root: Path) -> CheckConfig:
     """Read ``root/pyproject.toml``; problems become notes, never errors."""
     path = root / "pyproject.toml"
     if not path.is_file():
         return CheckConfig()
     try:
-        table = _check_table(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PYPROJECT + 1)
+        if len(data) > MAX_PYPROJECT:
+            return CheckConfig(
+                notes=["pyproject.toml is over 1 MB, so it was not read; no ignores."]
+            )
+        table = _check_table(data.decode("utf-8"))
+    except RecursionError:
+        return CheckConfig(
+            notes=["pyproject.toml could not be read (nested too deeply); no ignores."]
+        )
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return CheckConfig(notes=[f"pyproject.toml could not be read ({error}); no ignores."])
     entries = table.get("ignore", [])

@@ -92,7 +92,7 @@ def _env_file(path: str, data: bytes, location: Location) -> Iterator[Finding]:
 def _kaggle_json(path: str, data: bytes, location: Location) -> Iterator[Finding]:
     try:
         content = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
         content = {}
     if isinstance(content, dict) and str(content.get("key") or "").strip():
         rule = rules.KAGGLE_JSON

@@ -15,7 +15,7 @@ def notebook_findings(path: str, data: bytes) -> Iterator[Finding]:
     """``notebook-outputs`` when any code cell has outputs or an execution count."""
     try:
         notebook: Any = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return  # not our business: a broken notebook fails in Jupyter and in CI
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):

@@ -1,4 +1,9 @@
-"""Print a report: grouped text for people, stable JSON for machines."""
+"""Print a report: grouped text for people, stable JSON for machines.
+
+File names, messages and notes can hold anything a file name can: in the text
+report each is shown through :func:`mlscaffold.text.printable`, so none can clear
+the screen or print a verdict of its own; JSON escapes them by itself.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from mlscaffold.check.rules import (
     SECRET_RULES,
     file_fix,
 )
+from mlscaffold.text import encodable, printable
 
 JSON_VERSION = 1
 WIDTH = 100
@@ -39,7 +45,7 @@ def as_json(report: Report) -> str:
             "seconds": round(report.seconds, 3),
         },
     }
-    return printable(json.dumps(data, indent=2, ensure_ascii=False))
+    return encodable(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def as_text(report: Report) -> str:
@@ -47,8 +53,8 @@ def as_text(report: Report) -> str:
     kind = "git repository" if report.git else "folder"
     history = f" and {report.history_blobs_scanned} history blobs" if report.git else ""
     lines = [
-        f"mlscaffold check: {report.root} ({kind}; {report.files_scanned} files{history} "
-        f"checked in {report.seconds:.1f} s)",
+        f"mlscaffold check: {printable(report.root)} ({kind}; {report.files_scanned} files"
+        f"{history} checked in {report.seconds:.1f} s)",
     ]
     sections = (
         (report.blockers, "Blockers", "fix these before you publish"),
@@ -63,18 +69,9 @@ def as_text(report: Report) -> str:
         lines += [_wrap(step, f"  {n}. ", "     ") for n, step in enumerate(PURGE_STEPS, 1)]
     if report.notes:
         lines += ["", "Notes"]
-        lines += [_wrap(note, "  - ", "    ") for note in report.notes]
+        lines += [_wrap(printable(note), "  - ", "    ") for note in report.notes]
     lines += ["", _verdict(report)]
-    return printable("\n".join(lines))
-
-
-def printable(text: str) -> str:
-    """Make ``text`` printable whatever the file names in it.
-
-    A file name that is not valid UTF-8 is kept with surrogate escapes (so the file
-    can be opened); printed as is, it would make ``print`` fail.
-    """
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "\n".join(lines)
 
 
 def _groups(findings: list[Finding]) -> list[str]:
@@ -88,8 +85,9 @@ def _groups(findings: list[Finding]) -> list[str]:
                 commit = f"commit {finding.commit}" if finding.commit else "an earlier commit"
                 where = f"{where} ({commit})" if where else f"({commit})"
             text = f"{where}  {finding.message}" if where else finding.message
-            lines.append(_wrap(text, "    ", "      "))
-        lines += [_wrap(f"fix: {fix}", "    ", "         ") for fix in _fixes(rule_id, items)]
+            lines.append(_wrap(printable(text), "    ", "      "))
+        fixes = _fixes(rule_id, items)
+        lines += [_wrap(f"fix: {printable(fix)}", "    ", "         ") for fix in fixes]
     return lines
 
 

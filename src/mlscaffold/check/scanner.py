@@ -35,9 +35,11 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:BINARY_PROBE]
 
 
-def _read(path: str) -> bytes:
+def _read(path: str, limit: int) -> bytes | None:
+    """The file's bytes, or None when it has grown past ``limit`` since it was measured."""
     with open(path, "rb") as handle:
-        return handle.read()
+        data = handle.read(limit + 1)
+    return data if len(data) <= limit else None
 
 
 def blob_id(data: bytes) -> str:
@@ -100,7 +102,7 @@ class Scanner:
                 if not stat.S_ISREG(status.st_mode):
                     continue  # symbolic link, submodule, special file
                 size = status.st_size
-                data = _read(full) if size <= self.limits.scan else None
+                data = _read(full, self.limits.scan) if size <= self.limits.scan else None
             except OSError:
                 continue  # deleted or unreadable since git listed it
             self._add(files.size_findings(entry.path, size, self.limits, "tree", entry.tracked))

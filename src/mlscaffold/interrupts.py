@@ -1,0 +1,103 @@
+"""SIGTERM and SIGHUP handled like Ctrl-C, so that every cleanup path runs.
+
+A ``kill``, a ``timeout``, a closed terminal or a cancelled CI job would otherwise end
+the process on the spot, leaving the hidden staging folder beside the destination or
+the scratch clone of an update in the temporary folder. :func:`install` turns those
+signals into :class:`Terminated`, a :class:`KeyboardInterrupt`, so the code that
+undoes a generation on Ctrl-C (placement undo, ``finally`` blocks, temporary folders)
+undoes it for them too; the command line then prints one line and exits 2, as for
+Ctrl-C. This module imports nothing heavy: the entry points install it first.
+"""
+
+from __future__ import annotations
+
+import signal
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs the start-up time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from types import FrameType
+    from typing import Any, TypeAlias
+
+    Handler: TypeAlias = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+
+SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""The signals turned into :class:`Terminated` (Windows has no SIGHUP)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop by a signal; handled exactly like Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    # Once is enough: a second signal must not interrupt the cleanup the first started.
+    for other in SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def install() -> dict[int, Handler]:
+    """Handle SIGTERM and SIGHUP like Ctrl-C; return the handlers to :func:`restore` later.
+
+    A signal the parent chose to ignore (``nohup`` ignores SIGHUP) stays ignored, and
+    outside the main thread, where Python cannot set handlers, nothing changes.
+    """
+    previous: dict[int, Handler] = {}
+    for signum in SIGNALS:
+        try:
+            current = signal.getsignal(signum)
+            if current is signal.SIG_DFL:
+                signal.signal(signum, _stop)
+                previous[signum] = current
+        except ValueError:  # not the main thread
+            break
+    return previous
+
+
+def restore(previous: Mapping[int, Handler]) -> None:
+    """Put back the handlers :func:`install` replaced."""
+    for signum, handler in previous.items():
+        try:
+            signal.signal(signum, handler)
+        except ValueError:
+            break
+
+
+def ignore() -> None:
+    """Ignore Ctrl-C, SIGTERM and SIGHUP from now on: the work is done, only exiting is left."""
+    for signum in (signal.SIGINT, *SIGNALS):
+        try:
+            signal.signal(signum, signal.SIG_IGN)
+        except ValueError:
+            break
+
+
+class held:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while a resource is created and registered.
+
+    A signal between "the folder exists" and "the ``try`` that removes it is entered"
+    would leak the folder; held back by the operating system (``pthread_sigmask``), it
+    is delivered by :meth:`release`, which the caller calls inside its ``try``. Where
+    signals cannot be masked (Windows), this does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._masked: set[int] | None = None
+
+    def __enter__(self) -> held:
+        if hasattr(signal, "pthread_sigmask"):
+            self._masked = set(signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, *SIGNALS)))
+        return self
+
+    def release(self) -> None:
+        """Deliver what was held back (from here on a signal interrupts as usual)."""
+        if self._masked is not None:
+            masked, self._masked = self._masked, None
+            signal.pthread_sigmask(signal.SIG_SETMASK, masked)
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
