@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from helpers import assert_one_line_error
-from test_check_secrets import ALNUM as ALPHANUMERIC
-from test_check_secrets import B64, DIGITS, HEX, LOWER, UPPER, fake, private_key_block
+from secret_samples import ALNUM as ALPHANUMERIC
+from secret_samples import B64, DIGITS, HEX, LOWER, UPPER, fake, private_key_block
 
 from mlscaffold.check import Limits, audit
 from mlscaffold.check.config import minimal_check_table, parse_toml
@@ -394,8 +394,8 @@ def test_a_secret_in_the_tree_and_in_history_is_reported_once(report: Report) ->
     assert clients and all(f.location == "tree" for f in clients)
 
 
-def test_cli_json_shape_exit_code_and_masking(corpus: Corpus, mlscaffold) -> None:
-    result = mlscaffold("check", str(corpus.path), "--json")
+def test_cli_json_shape_exit_code_and_masking(corpus: Corpus, cli) -> None:
+    result = cli("check", str(corpus.path), "--json")
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"version", "root", "git", "ok", "summary", "findings", "notes", "stats"}
@@ -414,8 +414,8 @@ def test_cli_json_shape_exit_code_and_masking(corpus: Corpus, mlscaffold) -> Non
         assert value not in result.stdout and value[4:] not in result.stdout
 
 
-def test_cli_text_output_is_grouped_and_masked(corpus: Corpus, mlscaffold) -> None:
-    result = mlscaffold("check", str(corpus.path))
+def test_cli_text_output_is_grouped_and_masked(corpus: Corpus, cli) -> None:
+    result = cli("check", str(corpus.path))
     assert result.returncode == 1
     out = result.stdout
     assert "Blockers (" in out and "): fix these before you publish" in out
@@ -438,23 +438,23 @@ def _project(path: Path, **extra: str) -> Path:
     return path
 
 
-def test_plain_folder_is_checked_with_a_note(tmp_path: Path, mlscaffold) -> None:
+def test_plain_folder_is_checked_with_a_note(tmp_path: Path, cli) -> None:
     folder = _project(tmp_path / "plain")
     _write(folder, ".env", "API_TOKEN=abc123def456\n")  # ignored by .gitignore: not published
     _write(folder, "src/leak.py", f'TOKEN = "ghp_{fake("plain", ALPHANUMERIC, 36)}"\n')
-    result = mlscaffold("check", str(folder), "--json")
+    result = cli("check", str(folder), "--json")
     data = json.loads(result.stdout)
     assert result.returncode == 1 and data["git"] is False
     assert any("Not a git repository" in note for note in data["notes"])
     assert [f["rule"] for f in data["findings"] if f["severity"] == "blocker"] == ["github-token"]
-    text = mlscaffold("check", str(folder)).stdout
+    text = cli("check", str(folder)).stdout
     assert "Not a git repository: history rules were skipped" in text
 
 
-def test_clean_repository_exits_0(tmp_path: Path, mlscaffold) -> None:
+def test_clean_repository_exits_0(tmp_path: Path, cli) -> None:
     repo = _project(tmp_path / "clean")
     _git(repo, "init", "--quiet")
-    result = mlscaffold("check", str(repo))
+    result = cli("check", str(repo))
     assert result.returncode == 0, result.stdout
     assert "No blockers" in result.stdout
 
@@ -558,12 +558,12 @@ def test_real_thresholds_50_mb_and_1_mb(path: str, size: int, rule: str | None) 
     assert found == ([rule] if rule else [])
 
 
-def test_bad_path_is_a_usage_error(tmp_path: Path, mlscaffold) -> None:
+def test_bad_path_is_a_usage_error(tmp_path: Path, cli) -> None:
     missing = tmp_path / "nope"
-    assert_one_line_error(mlscaffold("check", str(missing)), "does not exist", str(missing))
+    assert_one_line_error(cli("check", str(missing)), "does not exist", str(missing))
     file = tmp_path / "file.txt"
     file.write_text("x")
-    assert_one_line_error(mlscaffold("check", str(file)), "is not a folder")
+    assert_one_line_error(cli("check", str(file)), "is not a folder")
     with pytest.raises(UsageError):
         from mlscaffold.check import run_check
 
@@ -588,27 +588,17 @@ def test_docs_rules(tmp_path: Path) -> None:
     assert ("placeholder-identity", "docs/about.md") in rules
 
 
-def test_check_is_not_imported_by_help() -> None:
-    import sys
-
-    code = (
-        "import sys, mlscaffold.cli; print('detect_secrets' in sys.modules, 'git' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
-
-
-def test_without_git_the_folder_is_still_checked(tmp_path: Path, mlscaffold) -> None:
+def test_without_git_the_folder_is_still_checked(tmp_path: Path, cli) -> None:
     folder = _project(tmp_path / "p")
     _write(folder, "src/leak.py", f'TOKEN = "ghp_{fake("nogit", ALPHANUMERIC, 36)}"\n')
     bin_without_git = tmp_path / "bin"
     bin_without_git.mkdir()
-    result = mlscaffold("check", str(folder), extra_env={"PATH": str(bin_without_git)})
+    result = cli("check", str(folder), extra_env={"PATH": str(bin_without_git)})
     assert result.returncode == 1, result.stderr
     assert "git is not installed" in result.stdout and "[github-token]" in result.stdout
 
 
-def test_a_broken_repository_is_one_line_exit_1(tmp_path: Path, mlscaffold) -> None:
+def test_a_broken_repository_is_one_line_exit_3(tmp_path: Path, cli) -> None:
     repo = _project(tmp_path / "broken")
     _git(repo, "init", "--quiet", "--initial-branch=main")
     _commit(repo, "first")
@@ -616,8 +606,8 @@ def test_a_broken_repository_is_one_line_exit_1(tmp_path: Path, mlscaffold) -> N
         if pack.is_file() and pack.parent.name != "info":
             pack.chmod(0o644)
             pack.write_bytes(b"garbage")
-    result = mlscaffold("check", str(repo))
-    assert_one_line_error(result, "git", code=1)
+    result = cli("check", str(repo))
+    assert_one_line_error(result, "could not complete the audit", "git", code=3)
 
 
 def test_untracked_virtual_environment_is_skipped_with_a_note(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -63,32 +61,6 @@ def test_info_shows_questions_defaults_and_files(cli) -> None:
 
 def test_info_unknown_template(cli) -> None:
     assert_one_line_error(cli("info", "nope"), "unknown template 'nope'")
-
-
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["list"], ["list", "--json"]])
-def test_fast_commands_import_neither_copier_nor_git(args: list[str]) -> None:
-    code = (
-        "import sys\n"
-        "from mlscaffold.cli import main\n"
-        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
-        "heavy = ('copier', 'git', 'questionary', 'jinja2', 'yaml')\n"
-        "print('HEAVY=' + ','.join(m for m in heavy if m in sys.modules))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.splitlines()[-1] == "HEAVY=" + ("yaml" if "list" in args else "")
-
-
-def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        f"{sys.executable} -m mlscaffold list | head -c 1",
-        shell=True,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert "Traceback" not in completed.stderr
 
 
 def test_read_config_merges_documents_and_includes() -> None:

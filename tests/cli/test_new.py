@@ -38,7 +38,7 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
     # The versioned template store, in the user's data folder
     store = home / ".local" / "share" / "mlscaffold" / "templates" / "image-classifier.git"
     assert answers["_src_path"] == str(store)
-    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.0.0"
+    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.0.1"
 
     repo = git.Repo(project)
     assert repo.active_branch.name == "main"
@@ -220,7 +220,7 @@ def test_git_failure_removes_the_project_and_created_parents(
     def broken_commit(*args, **kwargs):
         raise GenerationError("git could not create the first commit: disk full")
 
-    monkeypatch.setattr(generate_module.gitutil, "initial_commit", broken_commit)
+    monkeypatch.setattr(generate_module.vcs, "initial_commit", broken_commit)
     (in_tmp / "kept").mkdir()
     with pytest.raises(GenerationError):
         generate(request_for(in_tmp / "kept" / "deeper" / "project"))
@@ -234,7 +234,7 @@ def test_ctrl_c_during_git_with_force_keeps_the_users_files(
     def interrupted_commit(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generate_module.gitutil, "initial_commit", interrupted_commit)
+    monkeypatch.setattr(generate_module.vcs, "initial_commit", interrupted_commit)
     folder = in_tmp / "mine"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
@@ -288,3 +288,20 @@ def test_invalid_suggestions_from_git_fall_back_to_template_defaults(
 def test_an_invalid_answer_the_user_gave_is_still_an_error(cli, tmp_path: Path) -> None:
     result = cli("new", TEMPLATE, "p", "--defaults", "--data", "github_username=not valid!")
     assert_one_line_error(result, "invalid github_username")
+
+
+def test_default_python_version_is_the_interpreter_that_generates(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    result = cli("new", TEMPLATE, "p", "--defaults", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert answers_of(tmp_path / "p")["python_version"] == running
+    assert f'requires-python = ">={running}"' in (tmp_path / "p" / "pyproject.toml").read_text()
+    # A newer interpreter than any offered version gets the newest offered one.
+    monkeypatch.setattr(sys, "version_info", (3, 99, 0, "final", 0))
+    result = cli("new", TEMPLATE, "q", "--defaults", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert answers_of(tmp_path / "q")["python_version"] == "3.13"

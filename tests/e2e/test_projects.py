@@ -1,7 +1,8 @@
 """End to end: generate each template variant, then run the project's own tests and targets.
 
-Each variant is generated once from the installed mlscaffold (per xdist worker);
-tests that change the project work on copies, so the pristine checks stay valid.
+Each variant is generated once from the installed mlscaffold and run with its template's
+fresh virtualenv (see conftest.py); tests that change the project work on copies, so the
+pristine checks stay valid.
 """
 
 from __future__ import annotations
@@ -62,24 +63,26 @@ MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
 NOT_YET = "No results yet"
 
 
-def params() -> list[Any]:
-    return [pytest.param(v, id=v.id, marks=pytest.mark.xdist_group(v.id)) for v in VARIANTS]
-
-
-@pytest.fixture(scope="module", params=params())
-def variant(request: pytest.FixtureRequest) -> Variant:
-    if request.param.needs_torch:
-        ensure_torch()
-    return request.param
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One module-scoped run per variant; a template's variants share one xdist worker."""
+    if "variant" in metafunc.fixturenames:
+        params = [
+            pytest.param(v, id=v.id, marks=pytest.mark.xdist_group(v.template)) for v in VARIANTS
+        ]
+        metafunc.parametrize("variant", params, scope="module")
 
 
 @pytest.fixture(scope="module")
-def fresh(variant: Variant, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The project exactly as generated: never modified by any test."""
+def fresh(variant: Variant, tmp_path_factory: pytest.TempPathFactory, template_venv) -> Project:
+    """The project exactly as generated, run with its template's virtualenv; never modified."""
+    if variant.needs_torch:
+        ensure_torch()
     root = tmp_path_factory.mktemp(variant.id)
     workspace = root / "ws"
     workspace.mkdir()
-    return generate(variant, workspace, isolated_env(root / "home"))
+    project = generate(variant, workspace, isolated_env(root / "home"))
+    project.python = template_venv(variant.template).python
+    return project
 
 
 @pytest.fixture(scope="module")
@@ -221,11 +224,13 @@ def test_generated_tests_pass(fresh: Project, tmp_path: Path) -> None:
     assert " failed" not in result.stdout and " error" not in result.stdout
 
 
-def test_generated_code_is_lint_and_type_clean(fresh: Project, tmp_path: Path) -> None:
+def test_generated_code_is_lint_and_type_clean(
+    fresh: Project, variant: Variant, tmp_path: Path, mypy_cache
+) -> None:
     project = fresh.copy(tmp_path / "project")
     project.run(project.python, "-m", "ruff", "check", "--no-cache", ".")
     project.run(project.python, "-m", "ruff", "format", "--check", "--no-cache", ".")
-    project.run(project.python, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy"))
+    project.run(project.python, "-m", "mypy", "--cache-dir", str(mypy_cache(variant.template)))
 
 
 def test_make_train_beats_the_floor_and_writes_outputs(trained: Project, variant: Variant) -> None:

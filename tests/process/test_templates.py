@@ -45,13 +45,12 @@ def test_sync_check_catches_an_edited_copy(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
-def test_copier_alone_renders_the_same_project(name: str, mlscaffold, tmp_path: Path) -> None:
+def test_copier_alone_renders_the_same_project(name: str, cli, tmp_path: Path) -> None:
     by_copier = tmp_path / "by-copier"
-    copier_copy(TEMPLATES / name, by_copier, "--data", "project_name=Same Name")
+    same = ("--data", "project_name=Same Name", "--data", "python_version=3.11")
+    copier_copy(TEMPLATES / name, by_copier, *same)
     assert (by_copier / "README.md").is_file()
-    result = mlscaffold(
-        "new", name, "by-mlscaffold", "--defaults", "--no-git", "--data", "project_name=Same Name"
-    )
+    result = cli("new", name, "by-mlscaffold", "--defaults", "--no-git", *same)
     assert result.returncode == 0, result.stderr
     ours, theirs = tree(tmp_path / "by-mlscaffold"), tree(by_copier)
     assert set(ours) == set(theirs)

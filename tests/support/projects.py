@@ -14,7 +14,7 @@ from typing import Any
 
 from helpers import isolated_env
 
-__all__ = ["Project", "Variant", "all_variants", "generate", "isolated_env"]
+__all__ = ["Project", "Variant", "all_variants", "build_venv", "generate", "isolated_env"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,30 @@ def generate(variant: Variant, workspace: Path, env: dict[str, str]) -> Project:
     project_env["MPLBACKEND"] = "Agg"
     project_env.pop("PYTHONDONTWRITEBYTECODE", None)
     return Project(workspace / "project", project_env)
+
+
+def build_venv(project: Project, venv: Path, *, torch: bool) -> str:
+    """A brand-new virtualenv holding ``project`` installed with ``pip install -e ".[dev]"``.
+
+    It proves the generated pyproject.toml declares what the project's tests, linters
+    and ``make`` targets need; every variant of the template then runs in it. With
+    ``torch``, the version this suite runs with is installed first and the ``torch``
+    extra after it, so pip never reaches for a multi-GB CUDA build. Returns its python.
+    """
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    env = {key: value for key, value in project.env.items() if key != "PYTHONPATH"}
+    installer = Project(project.path, env, python)
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    extras = "dev"
+    if torch:
+        import torch as installed_torch
+
+        release = installed_torch.__version__.split("+")[0]
+        installer.run(*pip, f"torch=={release}", timeout=1200)
+        extras = "dev,torch"
+    installer.run(*pip, "-e", f".[{extras}]", timeout=1200)
+    return python
 
 
 def all_variants() -> list[Variant]:

@@ -7,12 +7,10 @@ like a real credential (and `mlscaffold check` on this repository stays clean).
 
 from __future__ import annotations
 
-import base64
 import json
-import random
-import string
 
 import pytest
+from secret_samples import ALNUM, B64, DIGITS, HEX, LOWER, UPPER, b64url, fake, private_key_block
 
 from mlscaffold.check.findings import mask
 from mlscaffold.check.secrets import (
@@ -22,26 +20,6 @@ from mlscaffold.check.secrets import (
     default_scanner,
     is_placeholder,
 )
-
-UPPER, LOWER, DIGITS = string.ascii_uppercase, string.ascii_lowercase, string.digits
-ALNUM = UPPER + LOWER + DIGITS
-HEX = "0123456789abcdef"
-B64 = ALNUM + "+/"
-
-
-def fake(seed: str, alphabet: str, length: int) -> str:
-    """A random string, the same for the same seed (no real credential is this)."""
-    rng = random.Random(seed)
-    return "".join(rng.choice(alphabet) for _ in range(length))
-
-
-def b64url(data: dict[str, object]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-
-def private_key_block(kind: str = "RSA PRIVATE KEY", seed: str = "key") -> str:
-    body = "\n".join(fake(f"{seed}{i}", B64, 64) for i in range(4))
-    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n"
 
 
 def samples() -> list[tuple[str, str, str, str]]:
