@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import tempfile
 import textwrap
 from pathlib import Path
 
 from mlscaffold.catalog import Template
 from mlscaffold.copier_adapter import render
+from mlscaffold.placement import scratch_folder
 
 
 def describe(template: Template) -> str:
     """Render the template with its defaults in a temporary folder and describe the result."""
-    with tempfile.TemporaryDirectory(prefix="mlscaffold-info-") as tmp:
+    with scratch_folder("mlscaffold-info-") as tmp:
         project = Path(tmp) / "project"
         answers = render(template, project, {}, defaults=True, user_defaults={})
         files = sorted(

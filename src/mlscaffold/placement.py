@@ -14,7 +14,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -188,13 +188,36 @@ class Placement:
 @contextmanager
 def staging_folder(parent: Path) -> Iterator[Path]:
     """Yield a fresh hidden folder inside ``parent``; it is removed on exit, whatever happens."""
+
+    def refused(error: OSError) -> Exception:
+        return UsageError(f"cannot write in {parent}: {error.strerror or error}")
+
+    with scratch_folder(STAGING_PREFIX, parent, refused=refused) as staging:
+        yield staging
+
+
+@contextmanager
+def scratch_folder(
+    prefix: str,
+    parent: Path | None = None,
+    *,
+    refused: Callable[[OSError], Exception] | None = None,
+) -> Iterator[Path]:
+    """A new folder (in ``parent``, default TMPDIR), removed on exit whatever happens.
+
+    Signals are held back while it is created (see :class:`interrupts.held`): a Ctrl-C,
+    SIGTERM or SIGHUP that arrives then is delivered once removal is guaranteed, so the
+    folder is never left behind. ``refused`` turns a failure to create it into an error.
+    """
     with interrupts.held() as signals:
         try:
-            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
+            folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         except OSError as error:
-            raise UsageError(f"cannot write in {parent}: {error.strerror or error}") from None
+            if refused is None:
+                raise
+            raise refused(error) from None
         try:
-            signals.release()  # a signal held back since before mkdtemp lands here, or later
-            yield staging
+            signals.release()
+            yield folder
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 from mlscaffold import vcs
 from mlscaffold.catalog import Template
 from mlscaffold.errors import GenerationError
+from mlscaffold.placement import scratch_folder
 
 FINGERPRINTS = "mlscaffold-fingerprints.json"
 IDENTITY = {
@@ -133,7 +134,7 @@ class Store:
 
     def _write_tree(self, folder: Path) -> str:
         """Hash every file of ``folder`` into the store and return the tree id."""
-        with tempfile.TemporaryDirectory(prefix="mlscaffold-index-") as tmp:
+        with scratch_folder("mlscaffold-index-") as tmp:
             index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
             # --force: the user's global excludes must not drop template files
             self._git("add", "--all", "--force", ".", env=index, work_tree=folder)

@@ -18,7 +18,6 @@ templates mlscaffold found installed.
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from mlscaffold.answers import check_known, check_types
 from mlscaffold.catalog import Template, get_template, templates_root
 from mlscaffold.copier_adapter import ANSWERS_FILE, read_answers, record_source
 from mlscaffold.errors import UsageError
+from mlscaffold.placement import scratch_folder
 from mlscaffold.template_store import IDENTITY, Store
 from mlscaffold.text import printable
 
@@ -162,7 +162,7 @@ def update_in_scratch_clone(
     """Run copier's update in a clone, then (if ``apply``) replay the result in the project."""
     project = vcs.Repository.at(plan.project)
     assert project is not None, "make_plan checked that the project is a repository"
-    with tempfile.TemporaryDirectory(prefix="mlscaffold-update-") as tmp:
+    with scratch_folder("mlscaffold-update-") as tmp:
         base = project.head()
         clone = vcs.clone(plan.project, Path(tmp) / plan.project.name)
         # Projects made with plain `copier copy` point at a template folder: point them

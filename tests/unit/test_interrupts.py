@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
+import threading
 
 import pytest
 
@@ -15,7 +15,7 @@ def test_a_held_signal_arrives_at_release_not_before() -> None:
     try:
         reached = []
         with pytest.raises(interrupts.Terminated), interrupts.held() as signals:
-            os.kill(os.getpid(), signal.SIGTERM)
+            signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
             reached.append("still running after the signal")
             signals.release()
             reached.append("never: the signal lands at release")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import IO
 
 from mlscaffold import vcs
 from mlscaffold.errors import RepositoryUnreadable
+from mlscaffold.placement import scratch_folder
 
 SKIPPED_FOLDERS = frozenset(
     {
@@ -184,7 +184,7 @@ def open_workspace(root: Path) -> Iterator[Workspace]:
             f"This folder is inside the git repository {_decode(enclosing)}: check that "
             "folder to include its history."
         )
-    with tempfile.TemporaryDirectory(prefix="mlscaffold-check-") as scratch:
+    with scratch_folder("mlscaffold-check-") as scratch:
         empty = vcs.init(Path(scratch), bare=True, templates=False)
         yield Workspace(root, vcs.Repository(root, empty.git_dir), is_repository=False, notes=notes)
 
