@@ -441,6 +441,19 @@ class Repository:
             *args, stdin=stdin, location=self.location, cwd=self.work_tree, hint=hint, error=error
         )
 
+    def commit(self, message: str, identity: Identity, *, failure: str | None = None) -> None:
+        """Commit what is staged as ``identity``: no hooks, no signing (see the module doc)."""
+        self.git(
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "--no-gpg-sign",
+            "--message",
+            message,
+            env=identity.as_environment(),
+            failure=failure,
+        )
+
     def head(self) -> str:
         """The id of the commit checked out."""
         out = self.git(
@@ -547,15 +560,7 @@ def commit_all(repository: Repository, message: str, identity: Identity) -> bool
     repository.git("add", "--all")
     if not repository.git("status", "--porcelain", "-z", "--untracked-files=no").strip(b"\0"):
         return False
-    repository.git(
-        "commit",
-        "--quiet",
-        "--no-verify",
-        "--no-gpg-sign",
-        "--message",
-        message,
-        env=identity.as_environment(),
-    )
+    repository.commit(message, identity)
     return True
 
 
@@ -579,16 +584,7 @@ def initial_commit(
         init(path)
         pathspec = [p.relative_to(path).as_posix() for p in only] if only is not None else []
         repository.git("add", "--all", "--", *pathspec, failure=failure)
-        repository.git(
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "--no-gpg-sign",
-            "--message",
-            message,
-            env=identity.as_environment(),
-            failure=failure,
-        )
+        repository.commit(message, identity, failure=failure)
         return repository.head()[:7]
     except BaseException:
         if created:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import assert_one_line_error, tree
+from helpers import assert_one_line_error, canary_record, tree, write_canary
 
 from mlscaffold.catalog import templates_root
 
@@ -43,16 +43,10 @@ HOOKS = (
 @pytest.fixture
 def canary(tmp_path: Path) -> Path:
     """A script that appends its name and arguments to ``ran.txt`` when anything runs it."""
-    script = tmp_path / "canary.sh"
-    script.write_text(f'#!/bin/sh\necho "$0 $*" >> "{tmp_path / "ran.txt"}"\nexit 1\n')
-    script.chmod(0o755)
-    return script
+    return write_canary(tmp_path)
 
 
-def ran(tmp_path: Path) -> str:
-    """What the canaries recorded ("" when nothing ran)."""
-    record = tmp_path / "ran.txt"
-    return record.read_text() if record.exists() else ""
+ran = canary_record
 
 
 def git(env: dict[str, str], cwd: Path, *args: str) -> str:

@@ -125,3 +125,21 @@ def ensure_torch() -> None:
         if IN_CI:
             pytest.fail("CI must install torch (see .ci/run)")
         pytest.skip("torch is not installed (pip install torch)")
+
+
+def write_canary(folder: Path) -> Path:
+    """A script that appends its name and arguments to ``folder/ran.txt`` whenever it runs.
+
+    Hostile repositories name it as their fsmonitor, hook, gpg program or filter: the
+    tests then assert that :func:`canary_record` stays empty.
+    """
+    script = folder / "canary.sh"
+    script.write_text(f'#!/bin/sh\necho "$0 $*" >> "{folder / "ran.txt"}"\nexit 1\n')
+    script.chmod(0o755)
+    return script
+
+
+def canary_record(folder: Path) -> str:
+    """What the canaries in ``folder`` recorded ("" when nothing ran)."""
+    record = folder / "ran.txt"
+    return record.read_text() if record.exists() else ""

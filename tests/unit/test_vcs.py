@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import canary_record, write_canary
 
 from mlscaffold import vcs
 from mlscaffold.errors import GitError, UnsafeRepository
@@ -17,15 +18,10 @@ from mlscaffold.errors import GitError, UnsafeRepository
 @pytest.fixture
 def isolated(in_isolation: Path, tmp_path: Path) -> Path:
     """This process isolated (HOME, no system config) and a canary that records any run."""
-    script = tmp_path / "canary.sh"
-    script.write_text(f'#!/bin/sh\necho "$0 $*" >> "{tmp_path / "ran.txt"}"\nexit 1\n')
-    script.chmod(0o755)
-    return script
+    return write_canary(tmp_path)
 
 
-def ran(tmp_path: Path) -> str:
-    record = tmp_path / "ran.txt"
-    return record.read_text() if record.exists() else ""
+ran = canary_record
 
 
 def git(cwd: Path, *args: str) -> str:
