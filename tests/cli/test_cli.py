@@ -74,7 +74,8 @@ def test_read_config_merges_documents_and_includes() -> None:
 def test_visible_questions_exclude_computed_values() -> None:
     template = get_template("image-classifier")
     visible = [q.name for q in template.visible_questions]
-    assert visible[:4] == ["project_name", "project_slug", "package_name", "description"]
+    # the data comes first: titles and defaults follow the learner's own data
+    assert visible[:5] == ["dataset", "project_name", "project_slug", "package_name", "description"]
     assert "keywords" not in visible and "mlscaffold_template" not in visible
     assert "template_version" not in visible
     framework = next(q for q in template.questions if q.name == "framework")

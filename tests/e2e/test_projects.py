@@ -20,6 +20,8 @@ import yaml
 from helpers import ensure_torch
 from projects import Project, Variant, all_variants, generate, isolated_env
 
+from mlscaffold.check.writeup import paragraphs
+
 pytestmark = pytest.mark.e2e
 
 
@@ -61,6 +63,18 @@ README_SECTIONS = [
 ]
 MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
 NOT_YET = "No results yet"
+SECTIONS = {
+    "README.md": {"data", "results", "limitations"},
+    "docs/blog-post.md": {"summary", "data", "results", "findings"},
+    "MODEL_CARD.md": {"model", "data", "results", "limitations"},
+}
+"""The sections `make report` writes into each document."""
+SECTION = re.compile(r"<!-- ([a-z][a-z-]*):start -->\n(.*?)\n<!-- \1:end -->", re.S)
+PROMPT = re.compile(r"(?m)^> \*\*WRITE:\*\*.*(?:\n>.*)*")
+CLAIM = re.compile(
+    r"\bI (looked|built|checked|trusted|submitted|tried|found|noticed|learned|started|spent|"
+    r"chose|picked|decided|realised|discovered)\b"
+)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -208,10 +222,17 @@ def test_blog_draft_has_front_matter_and_the_story(fresh: Project) -> None:
     meta = yaml.safe_load(front)
     assert set(meta) >= {"title", "description", "date", "tags", "canonical_url", "cover_image"}
     assert meta["draft"] is True and 1 <= len(meta["tags"]) <= 4
-    for heading in ("## The problem", "## The data", "## Results", "## What I learned"):
+    for heading in ("## The problem", "## The data", "## Results", "## What surprised me"):
         assert heading in body
     assert all(body.count(marker) == 1 for marker in MARKERS)
-    assert len(body.split()) > 400, "the draft should be a real draft"
+    assert body.count("> **WRITE:**") >= 3, "what only the learner can say is a visible prompt"
+    assert len(body.split()) > 250, "the draft should be a real draft"
+
+
+def test_no_claim_of_an_action_outside_a_prompt(fresh: Project) -> None:
+    for name in SECTIONS:
+        text = PROMPT.sub("", (fresh.path / name).read_text(encoding="utf-8"))
+        assert not CLAIM.search(text), (name, CLAIM.search(text))
 
 
 # --- The generated project's own checks -------------------------------------------------
@@ -244,13 +265,54 @@ def test_make_train_beats_the_floor_and_writes_outputs(trained: Project, variant
 def test_make_report_writes_the_measured_numbers(reported: Project, variant: Variant) -> None:
     headline = variant.headline(reported.metrics())
     assert headline
-    for name in ("README.md", "docs/blog-post.md", "MODEL_CARD.md"):
+    for name, expected in SECTIONS.items():
         text = (reported.path / name).read_text(encoding="utf-8")
-        section = text.split(MARKERS[0])[1].split(MARKERS[1])[0]
-        assert NOT_YET not in section and "_Filled in by" not in section, name
-        assert headline in section, name
+        sections = dict(SECTION.findall(text))
+        assert set(sections) == expected, name
+        for section, content in sections.items():
+            placeholder = "\n" not in content and content.startswith("_") and content.endswith("_")
+            assert not placeholder, (name, section, "still the placeholder")
+            assert not CLAIM.search(content), (name, section)
+        assert headline in sections["results"], name
     readme = (reported.path / "README.md").read_text(encoding="utf-8")
     assert "](reports/figures/" in readme
+    assert "documents match reports/metrics.json" in reported.make("report-check").stdout
+
+
+def test_check_warns_until_the_learner_has_written_and_committed(
+    reported: Project, tmp_path: Path
+) -> None:
+    """A fresh draft gets the write-up warnings; the learner's own words, committed, clear them."""
+    project = reported.copy(tmp_path / "project")
+    write_up = {"writeup-prompts", "blog-draft-flag", "writeup-unedited", "results-uncommitted"}
+    assert write_up <= _check_rules(project)
+    for name in SECTIONS:
+        path = project.path / name
+        text = PROMPT.sub(
+            "My own words on this, written after looking at the figures.",
+            path.read_text(encoding="utf-8"),
+        )
+        if name == "docs/blog-post.md":
+            text = text.replace("draft: true\n", "")
+            lines = text.splitlines(keepends=True)
+            for number, _ in paragraphs(text):
+                lines[number - 1] = "In my words: " + lines[number - 1]
+            text = "".join(lines)
+        path.write_text(text, encoding="utf-8")
+    before_commit = _check_rules(project)
+    assert "results-uncommitted" in before_commit, "the work tree has what HEAD lacks"
+    assert "writeup-prompts" in before_commit, "HEAD, what a push sends, still has the prompts"
+    repo = git.Repo(project.path)
+    repo.git.add("--all")
+    repo.git.commit("--quiet", "--no-verify", "-m", "Results and my own write-up")
+    left = _check_rules(project)
+    assert not left & (write_up | {"readme-results-unfilled", "blog-draft-unfilled"}), left
+
+
+def _check_rules(project: Project) -> set[str]:
+    result = project.run(sys.executable, "-m", "mlscaffold", "check", "--json", ".", check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return {finding["rule"] for finding in json.loads(result.stdout)["findings"]}
 
 
 def test_make_evaluate_reproduces_the_recorded_result(reported: Project) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import IN_CI, REPO
 
-TOOLS = ("pytest>=8,<9", "pytest-xdist>=3.5", "pexpect>=4.9", "tomli>=2")
+TOOLS = ("pytest>=8,<9", "pytest-xdist>=3.5", "pexpect>=4.9", "tomli>=2", "jsonschema>=4")
 
 
 def find_python310() -> str | None:

@@ -14,7 +14,7 @@ import yaml
 
 from mlscaffold.catalog import iter_templates
 
-DOWN, ENTER, CTRL_C, CLEAR_LINE = "\x1b[B", "\r", "\x03", "\x15"
+UP, DOWN, ENTER, CTRL_C, CLEAR_LINE = "\x1b[A", "\x1b[B", "\r", "\x03", "\x15"
 
 
 @pytest.fixture
@@ -45,6 +45,7 @@ def spawn(env: dict[str, str], tmp_path: Path):
 
 # The image-classifier's questions in order, each recognised by a phrase of its help text.
 QUESTIONS = {
+    "dataset": "What data is the project about",
     "project_name": "title as people will read it",
     "project_slug": "Repository and folder name",
     "package_name": "Python import name",
@@ -55,6 +56,7 @@ QUESTIONS = {
     "github_username": "The GitHub account",
     "license": "Licence for your code",
     "python_version": "Lowest Python version",
+    "code_scanning": "GitHub code scanning",
 }
 
 
@@ -80,6 +82,7 @@ def test_wizard_picks_a_template_asks_confirms_and_generates(spawn) -> None:
     answer(
         child,
         {
+            "dataset": UP + UP + ENTER,  # the learner's own images, listed first
             "project_name": CLEAR_LINE + "Digit Detective" + ENTER,
             "framework": DOWN + ENTER,  # PyTorch
             "github_username": CLEAR_LINE + "octocat" + ENTER,
@@ -99,6 +102,9 @@ def test_wizard_picks_a_template_asks_confirms_and_generates(spawn) -> None:
     assert answers["project_name"] == "Digit Detective"
     assert answers["package_name"] == "digit_detective"
     assert answers["framework"] == "pytorch"
+    assert answers["dataset"] == "folder"
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "Classify a custom collection of images" in readme, "the pitch follows the data"
     assert answers["license"] == "Apache-2.0"
     assert answers["github_username"] == "octocat"
     assert answers["author_name"] == "Ada Lovelace"  # suggested from git config
@@ -143,7 +149,7 @@ def test_ctrl_c_at_the_template_choice_writes_nothing(spawn) -> None:
 
 def test_ctrl_c_at_a_template_question_writes_nothing(spawn) -> None:
     child = spawn("new", "image-classifier", "somewhere")
-    child.expect_exact("title as people will read it")
+    child.expect_exact(QUESTIONS["dataset"])
     child.send(CTRL_C)
     child.expect(pexpect.EOF)
     child.close()
@@ -156,7 +162,7 @@ def test_ctrl_c_at_a_template_question_writes_nothing(spawn) -> None:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_at_a_template_question_writes_nothing(spawn, signum: int) -> None:
     child = spawn("new", "image-classifier", "somewhere")
-    child.expect_exact("title as people will read it")
+    child.expect_exact(QUESTIONS["dataset"])
     child.kill(signum)
     child.expect(pexpect.EOF)
     child.close()
@@ -192,9 +198,9 @@ KAGGLE_ANSWERS = {
     "github_username": "octocat",
     "license": "MIT",
     "python_version": "3.11",
+    "code_scanning": "false",
     "kaggle_username": "octocat",
 }
-UP = "\x1b[A"
 
 
 def test_metrics_that_do_not_fit_the_task_cannot_be_chosen(spawn) -> None:
