@@ -91,7 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
         "audit could not be completed (e.g. git objects are missing): then nothing is judged.",
     )
     check.add_argument("path", nargs="?", type=Path, default=Path(), help="repository (default: .)")
-    check.add_argument("--json", action="store_true", help="machine-readable output")
+    report = check.add_mutually_exclusive_group()
+    report.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="report format: text (default), json (stable, machine-readable) or sarif "
+        "(SARIF 2.1.0 for GitHub code scanning)",
+    )
+    report.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="same as --format json"
+    )
     check.set_defaults(handler=_cmd_check)
 
     update = commands.add_parser(
@@ -223,7 +233,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from mlscaffold.check import run_check
 
-    return run_check(args.path, as_json=args.json)
+    return run_check(args.path, output_format=args.format)
 
 
 def _cmd_update(args: argparse.Namespace) -> int:

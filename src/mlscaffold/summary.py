@@ -44,7 +44,9 @@ def next_steps(result: Result) -> str:
         ("make install", 'pip install -e ".[dev]"'),
         ("make train", "train the baseline: reports/metrics.json, figures, model"),
         ("make report", "write the measured results into README.md and the blog draft"),
-        ("mlscaffold check", "audit the repository before you publish it"),
+        ("$EDITOR docs/blog-post.md", "replace the WRITE prompts with your own words"),
+        ('git add -A && git commit -m "Add results"', "a push publishes commits only"),
+        ("mlscaffold check", "audit what a push would publish"),
     ]
     if result.commit:
         steps += [

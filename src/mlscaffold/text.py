@@ -43,10 +43,17 @@ def printable(value: object) -> str:
     return _UNSAFE.sub(_escape, str(value))
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+"""Surrogates that are not surrogate escapes of undecodable bytes (U+DC80..U+DCFF)."""
+
+
 def encodable(text: str) -> str:
     """Make ``text`` encodable as UTF-8 whatever the file names in it (for JSON output).
 
     A file name that is not valid UTF-8 is kept with surrogate escapes (so the file
     can be opened); printed as is, it would make ``print`` fail.
     """
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape, e.g. "\\ud800"
+        return encodable(_LONE_SURROGATE.sub("\ufffd", text))

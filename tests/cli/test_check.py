@@ -402,7 +402,18 @@ def test_cli_json_shape_exit_code_and_masking(corpus: Corpus, cli) -> None:
     assert data["version"] == 1 and data["git"] is True and data["ok"] is False
     assert set(data["summary"]) == {"blockers", "warnings", "ignored"}
     assert set(data["stats"]) == {"files", "history_blobs", "seconds"}
-    keys = {"rule", "severity", "path", "line", "location", "commit", "message", "fix", "secret"}
+    keys = {
+        "rule",
+        "severity",
+        "path",
+        "line",
+        "location",
+        "commit",
+        "message",
+        "fix",
+        "secret",
+        "column",
+    }
     for finding in data["findings"]:
         assert set(finding) == keys
         assert finding["severity"] in ("blocker", "warning")
@@ -466,14 +477,30 @@ def test_missing_license_and_readme_block(tmp_path: Path) -> None:
     report = audit(folder)
     assert {f.rule for f in report.blockers} == {"license-missing", "readme-missing"}
     warnings = {f.rule for f in report.warnings}
-    assert {"citation-missing", "ci-missing", "tests-missing", "gitignore-missing"} <= warnings
+    assert {"ci-missing", "tests-missing", "gitignore-missing"} <= warnings
+    assert "citation-missing" not in warnings, "no README asks to be cited"
+
+
+def test_citation_is_asked_for_only_where_the_readme_asks_to_be_cited(tmp_path: Path) -> None:
+    folder = _project(tmp_path / "p")
+    (folder / "CITATION.cff").unlink()
+    assert "citation-missing" not in {f.rule for f in audit(folder).findings}
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text() + "\n## Citation\n\nPlease cite this work.\n")
+    assert "citation-missing" in {f.rule for f in audit(folder).findings}
 
 
 def test_gitignore_missing_entries(tmp_path: Path) -> None:
-    folder = _project(tmp_path / "p", **{".gitignore": ".env\n__pycache__/\n"})
+    folder = _project(tmp_path / "p", **{".gitignore": "__pycache__/\n", "data/README.md": "x"})
     finding = next(f for f in audit(folder).findings if f.rule == "gitignore-incomplete")
-    assert "kaggle.json" in finding.message and "data/raw/" in finding.fix
-    assert ".env," not in finding.message
+    assert ".env" in finding.message and "kaggle.json" in finding.message
+    assert "data/raw/" in finding.fix, "the repository has a data/ folder"
+    assert "models/" not in finding.fix, "nor a models/ folder"
+
+
+def test_a_gitignore_that_keeps_env_out_is_enough(tmp_path: Path) -> None:
+    folder = _project(tmp_path / "p", **{".gitignore": ".env\n__pycache__/\n"})
+    assert "gitignore-incomplete" not in {f.rule for f in audit(folder).findings}
 
 
 def test_pyproject_ignore_list(tmp_path: Path) -> None:
@@ -483,6 +510,8 @@ def test_pyproject_ignore_list(tmp_path: Path) -> None:
     )
     folder = _project(tmp_path / "p", **{"pyproject.toml": pyproject})
     (folder / "CITATION.cff").unlink()
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text() + "\nPlease cite this work.\n")
     rows = "".join(f"{i},{i}\n" for i in range(200_000))
     _write(folder, "data/big.csv", rows)
     _write(folder, "other/big.csv", rows)

@@ -38,7 +38,7 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
     # The versioned template store, in the user's data folder
     store = home / ".local" / "share" / "mlscaffold" / "templates" / "image-classifier.git"
     assert answers["_src_path"] == str(store)
-    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.0.1"
+    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.1.0"
 
     repo = git.Repo(project)
     assert repo.active_branch.name == "main"
@@ -52,6 +52,15 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
 
     assert "Created Cats Vs Dogs in cats-vs-dogs" in result.stdout
     assert "make train" in result.stdout and "git push -u origin main" in result.stdout
+    steps = [
+        line.split("#")[0].strip() for line in result.stdout.split("Next steps:")[1].splitlines()
+    ]
+    report, commit, push = (
+        steps.index("make report"),
+        steps.index('git add -A && git commit -m "Add results"'),
+        steps.index("git push -u origin main"),
+    )
+    assert report < commit < push, "results are committed before the push that publishes them"
 
 
 def test_without_a_destination_the_slug_names_the_folder(cli, tmp_path: Path) -> None:
@@ -305,3 +314,21 @@ def test_default_python_version_is_the_interpreter_that_generates(
     result = cli("new", TEMPLATE, "q", "--defaults", "--no-git")
     assert result.returncode == 0, result.stderr
     assert answers_of(tmp_path / "q")["python_version"] == "3.13"
+
+
+def test_code_scanning_adds_a_job_that_uploads_check_as_sarif(cli, tmp_path: Path) -> None:
+    for flag, name in (("true", "on"), ("false", "off")):
+        result = cli(
+            "new", TEMPLATE, name, "--defaults", "--no-git", "--data", f"code_scanning={flag}",
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    jobs = yaml.safe_load((tmp_path / "on" / ".github/workflows/ci.yml").read_text())["jobs"]
+    steps = jobs["publish-check"]["steps"]
+    assert jobs["publish-check"]["permissions"]["security-events"] == "write"
+    assert any("check --format sarif" in step.get("run", "") for step in steps)
+    assert any(
+        step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps
+    )
+    off = yaml.safe_load((tmp_path / "off" / ".github/workflows/ci.yml").read_text())["jobs"]
+    assert "publish-check" not in off

@@ -1,4 +1,4 @@
-"""The secret detectors of `mlscaffold check`: one sample per detector, traps, masking.
+"""The secret detectors of `mlscaffold check`: samples, near misses, traps, masking.
 
 Every token here is built at run time from a seeded random generator, in the right
 format but never valid, so no file of this repository holds anything that looks
@@ -7,12 +7,28 @@ like a real credential (and `mlscaffold check` on this repository stays clean).
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
-from secret_samples import ALNUM, B64, DIGITS, HEX, LOWER, UPPER, b64url, fake, private_key_block
+from secret_samples import (
+    ALNUM,
+    B64,
+    DIGITS,
+    HEX,
+    LOWER,
+    UPPER,
+    b64url,
+    fake,
+    neptune_token,
+    platform_tokens,
+    private_key_block,
+)
 
+from mlscaffold.check import secrets
 from mlscaffold.check.findings import mask
+from mlscaffold.check.rules import RULES
 from mlscaffold.check.secrets import (
     OWN_DETECTORS,
     PLUGINS,
@@ -20,6 +36,8 @@ from mlscaffold.check.secrets import (
     default_scanner,
     is_placeholder,
 )
+
+DETECTORS_DOC = Path(__file__).parents[2] / "docs" / "check-detectors.md"
 
 
 def samples() -> list[tuple[str, str, str, str]]:
@@ -118,6 +136,102 @@ def samples() -> list[tuple[str, str, str, str]]:
         ("telegram", "bot.py", f'TELEGRAM = "{telegram}"', "api-token"),
         ("twilio", "sms.py", f'TWILIO = "SK{fake("tw", LOWER + DIGITS, 32)}"', "api-token"),
         ("high-entropy", "blob.py", f'BLOB = "{fake("he", B64, 40)}"', "possible-secret"),
+        *platform_samples(),
+    ]
+
+
+def platform_samples() -> list[tuple[str, str, str, str]]:
+    """(name, file path, content, rule): each platform's token where learners leave it."""
+    t = platform_tokens()
+    clearml_conf = (
+        "api {\n  credentials {\n"
+        f'    "access_key" = "{fake("cla", UPPER + DIGITS, 20)}"\n'
+        f'    "secret_key" = "{t["clearml"]}"\n  }}\n}}\n'
+    )
+    modal_toml = f'[ada]\ntoken_id = "ak-{fake("mdi", ALNUM, 22)}"\ntoken_secret = "{t["modal"]}"\n'
+    age_file = f"# created: 2024-05-01\n# public key: age1{fake('agep', 'qpzry9x8', 58)}\n"
+    age_file += t["age"] + "\n"
+    api = "api-token"
+    return [
+        # data and ML platforms
+        ("databricks", "etl.py", f'DATABRICKS_TOKEN = "{t["databricks"]}"', "databricks-token"),
+        (
+            "databricks-azure",
+            ".databrickscfg",
+            f"token = {t['databricks-azure']}",
+            "databricks-token",
+        ),
+        ("wandb-v1", "setup.sh", f"wandb login {t['wandb-v1']}", "wandb-key"),
+        (
+            "neptune",
+            "train.py",
+            f'run = neptune.init_run(project="ada/mnist", api_token="{t["neptune"]}")',
+            api,
+        ),
+        ("neptune-env", "run.sh", f'export NEPTUNE_API_TOKEN="{t["neptune"]}"', api),
+        ("comet-env", ".envrc", f"COMET_API_KEY={t['comet']}", api),
+        ("comet-login", "train.py", f'comet_ml.login(api_key="{t["comet"]}")', api),
+        ("clearml-env", "run.sh", f"export CLEARML_API_SECRET_KEY={t['clearml']}", api),
+        ("clearml-conf", "clearml.conf", clearml_conf, api),
+        ("modal", ".modal.toml", modal_toml, api),
+        # LLM providers
+        ("anthropic-admin", "admin.py", f'ADMIN = "{t["anthropic-admin"]}"', api),
+        ("groq", "chat.py", f'client = Groq(api_key="{t["groq"]}")', api),
+        ("perplexity", ".env.local", f"PERPLEXITY_API_KEY={t['perplexity']}", api),
+        ("xai", "grok.py", f'XAI_API_KEY = "{t["xai"]}"', api),
+        ("openrouter", "chat.py", f'OPENAI_API_KEY = "{t["openrouter"]}"', api),
+        ("mistral-env", "run.sh", f"export MISTRAL_API_KEY={t['mistral']}", api),
+        ("mistral-client", "chat.py", f'client = Mistral(api_key="{t["mistral"]}")', api),
+        ("cohere-env", "run.sh", f"CO_API_KEY={t['cohere']}", api),
+        ("cohere-client", "rag.py", f'co = cohere.ClientV2("{t["cohere"]}")', api),
+        ("together", "chat.py", f'client = Together(api_key="{t["together"]}")', api),
+        ("together-legacy", "run.sh", f"TOGETHER_API_KEY={t['together-legacy']}", api),
+        ("fireworks-env", "run.sh", f"FIREWORKS_API_KEY={t['fireworks']}", api),
+        ("fireworks-client", "llm.py", f'llm = Fireworks(api_key="{t["fireworks"]}")', api),
+        ("deepseek", "chat.py", f'DEEPSEEK_API_KEY = "{t["deepseek"]}"', api),
+        (
+            "nvidia",
+            "nim.py",
+            f'OpenAI(base_url="https://integrate.api.nvidia.com/v1", api_key="{t["nvidia"]}")',
+            api,
+        ),
+        ("elevenlabs", "voice.py", f'headers = {{"xi-api-key": "{t["elevenlabs"]}"}}', api),
+        # LLM application platforms
+        ("langsmith", ".env.dev", f"LANGCHAIN_API_KEY={t['langsmith']}", api),
+        ("pinecone", "index.py", f'pc = Pinecone(api_key="{t["pinecone"]}")', api),
+        ("pinecone-legacy", "index.py", f'PINECONE_API_KEY = "{t["pinecone-legacy"]}"', api),
+        ("tavily", "agent.py", f'tavily = TavilyClient(api_key="{t["tavily"]}")', api),
+        ("ngrok", "colab.sh", f"ngrok config add-authtoken {t['ngrok']}", api),
+        ("google-oauth", "client_secret.json", f'"client_secret": "{t["google-oauth"]}"', api),
+        ("supabase", "deploy.sh", f"SUPABASE_ACCESS_TOKEN={t['supabase']}", api),
+        ("supabase-secret", "db.py", f'SUPABASE_KEY = "{t["supabase-secret"]}"', api),
+        ("notion", "sync.py", f'notion = Client(auth="{t["notion"]}")', api),
+        ("notion-legacy", "sync.py", f'notion = Client(auth="{t["notion-legacy"]}")', api),
+        # developer platforms
+        ("dockerhub", "push.sh", f"docker login -u ada -p {t['dockerhub']}", api),
+        ("sentry-user", ".sentryclirc", f"token={t['sentry-user']}", api),
+        ("sentry-org", "ci.sh", f"SENTRY_AUTH_TOKEN={t['sentry-org']}", api),
+        ("grafana-sa", "dash.py", f'GRAFANA_TOKEN = "{t["grafana-sa"]}"', api),
+        ("grafana-cloud", "dash.py", f'GRAFANA_CLOUD = "{t["grafana-cloud"]}"', api),
+        ("linear", "issues.py", f'LINEAR = "{t["linear"]}"', api),
+        ("postman", "ci.sh", f"newman run api.json --postman-api-key {t['postman']}", api),
+        ("shopify", "shop.py", f'ACCESS_TOKEN = "{t["shopify"]}"', api),
+        ("digitalocean", "deploy.sh", f"doctl auth init -t {t['digitalocean']}", api),
+        ("doppler", "run.sh", f"DOPPLER_TOKEN={t['doppler']}", api),
+        ("heroku", "deploy.sh", f"HEROKU_API_KEY={t['heroku']}", api),
+        ("heroku-legacy", "app.json", f'"HEROKU_API_KEY": "{t["heroku-legacy"]}"', api),
+        ("vault", "vault.sh", f"vault login {t['vault']}", api),
+        ("vault-short", "vault.sh", f"export VAULT_TOKEN={t['vault-short']}", api),
+        (
+            "terraform",
+            "credentials.tfrc.json",
+            f'{{"credentials": {{"app.terraform.io": {{"token": "{t["terraform"]}"}}}}}}',
+            api,
+        ),
+        ("atlassian", "jira.py", f'JIRA_API_TOKEN = "{t["atlassian"]}"', api),
+        ("azure-ad", "auth.py", f'AZURE_CLIENT_SECRET = "{t["azure-ad"]}"', api),
+        ("mapbox", "maps.py", f'MAPBOX_TOKEN = "{t["mapbox"]}"', api),
+        ("age", "keys/age.txt", age_file, "private-key"),
     ]
 
 
@@ -258,3 +372,184 @@ def test_placeholders(value: str) -> None:
 
 def test_a_random_token_is_not_a_placeholder() -> None:
     assert not is_placeholder(f"hf_{fake('real', LOWER + UPPER, 34)}")
+
+
+def near_misses() -> list[tuple[str, str, str, str]]:
+    """(name, file path, content, vendor): text close to a platform's token that is not one."""
+    t = platform_tokens()
+    return [
+        ("databricks-prose", "README.md", "Databricks tokens start with `dapi`.", "Databricks"),
+        ("databricks-short", "etl.py", f'T = "dapi{fake("dbs", HEX, 31)}"', "Databricks"),
+        (
+            "databricks-example",
+            "docs.md",
+            "token = dapi0123456789abcdef0123456789abcdef",
+            "Databricks",
+        ),
+        ("wandb-v1-mask", "README.md", "WANDB_API_KEY=wandb_v1_xxxxx", "Weights"),
+        ("neptune-anonymous-word", "train.py", 'NEPTUNE_API_TOKEN = "ANONYMOUS"', "Neptune"),
+        (
+            "neptune-not-json",
+            "train.py",
+            f'NEPTUNE_API_TOKEN = "eyJ{fake("npj", ALNUM, 60)}"',
+            "Neptune",
+        ),
+        ("comet-lookup", "train.py", 'COMET_API_KEY = os.getenv("COMET_API_KEY")', "Comet"),
+        (
+            "clearml-elsewhere",
+            "settings.py",
+            f'"secret_key" = "{t["clearml"]}"',
+            "ClearML",
+        ),
+        ("modal-id-only", ".modal.toml", f'token_id = "ak-{fake("mdi", ALNUM, 22)}"', "Modal"),
+        (
+            "anthropic-admin-short",
+            "a.py",
+            f'A = "sk-ant-admin01-{fake("aas", ALNUM, 20)}"',
+            "Anthropic",
+        ),
+        ("groq-prose", "README.md", "Groq keys start with gsk_ and are secret.", "Groq"),
+        ("groq-short", "chat.py", f'K = "gsk_{fake("gqs", ALNUM, 20)}"', "Groq"),
+        (
+            "perplexity-placeholder",
+            ".env.example",
+            "PERPLEXITY_API_KEY=pplx-your-key-here",
+            "Perplexity",
+        ),
+        ("xai-model", "grok.py", 'MODEL = "xai-grok-2-latest"', "xAI"),
+        (
+            "openrouter-redacted",
+            "README.md",
+            "OPENROUTER_API_KEY=sk-or-v1-<redacted>",
+            "OpenRouter",
+        ),
+        ("mistral-model", "chat.py", 'mistral_model = "mistral-large-latest"', "Mistral"),
+        (
+            "mistral-placeholder",
+            ".env.example",
+            "MISTRAL_API_KEY=your_mistral_api_key_here",
+            "Mistral",
+        ),
+        ("cohere-other-name", "run.sh", f"DISCO_API_KEY={t['cohere']}", "Cohere"),
+        (
+            "together-placeholder",
+            ".env.example",
+            "TOGETHER_API_KEY=tgp_v1_your_key_here",
+            "Together",
+        ),
+        ("fireworks-no-context", "fw.py", f'FW = "fw_{fake("fwn", ALNUM, 24)}"', "Fireworks"),
+        ("deepseek-mask", "README.md", "DEEPSEEK_API_KEY=sk-...", "DeepSeek"),
+        ("nvidia-short", "nim.py", f'K = "nvapi-{fake("nvs", ALNUM, 20)}"', "NVIDIA"),
+        ("elevenlabs-no-context", "v.py", f'K = "sk_{fake("eln", HEX, 48)}"', "ElevenLabs"),
+        ("langsmith-prose", "README.md", "LangSmith keys look like lsv2_pt_...", "LangSmith"),
+        ("pinecone-placeholder", ".env.example", "PINECONE_API_KEY=your-api-key", "Pinecone"),
+        ("tavily-placeholder", "README.md", "TAVILY_API_KEY=tvly-YOUR_API_KEY", "Tavily"),
+        ("ngrok-command", "README.md", "Run `ngrok http 8000` and open the URL.", "ngrok"),
+        ("ngrok-shape-no-context", "ids.py", f'ID = "{t["ngrok"]}"', "ngrok"),
+        (
+            "google-oauth-short",
+            "a.json",
+            f'"client_secret": "GOCSPX-{fake("gos", ALNUM, 10)}"',
+            "Google OAuth",
+        ),
+        (
+            "supabase-publishable",
+            "app.js",
+            f'const key = "sb_publishable_{fake("sbp", ALNUM, 31)}"',
+            "Supabase",
+        ),
+        ("notion-no-context", "cfg.py", f'X = "{t["notion-legacy"]}"', "Notion"),
+        ("dockerhub-short", "push.sh", "docker login -p dckr_pat_abc", "Docker"),
+        (
+            "sentry-dsn",
+            "app.py",
+            f'SENTRY_DSN = "https://{fake("dsn", HEX, 32)}@o4.ingest.sentry.io/4"',
+            "Sentry",
+        ),
+        ("grafana-no-suffix", "g.py", f'T = "glsa_{fake("gsn", ALNUM, 32)}"', "Grafana"),
+        ("linear-short", "l.py", 'L = "lin_api_123"', "Linear"),
+        ("postman-shape", "ci.sh", f"PMAK-{fake('pms', HEX, 10)}", "Postman"),
+        ("shopify-short", "s.py", 'T = "shpat_abc"', "Shopify"),
+        ("digitalocean-short", "d.sh", "dop_v1_abc", "DigitalOcean"),
+        ("doppler-code", "dp.py", "best = dp.pt.max()", "Doppler"),
+        ("heroku-app-id", "app.json", f'"HEROKU_APP_ID": "{t["heroku-legacy"]}"', "Heroku"),
+        ("vault-short-no-context", "v.sh", f"echo {t['vault-short']}", "HashiCorp"),
+        ("vault-root", "v.sh", "export VAULT_TOKEN=root", "HashiCorp"),
+        ("terraform-prose", "README.md", "Terraform tokens contain .atlasv1.", "Terraform"),
+        ("atlassian-short", "j.py", 'T = "ATATT3xFfGF0"', "Atlassian"),
+        ("azure-prose", "README.md", "Azure secrets contain 8Q~ after a few characters.", "Azure"),
+        (
+            "mapbox-public",
+            "maps.js",
+            f'mapboxgl.accessToken = "pk.{b64url({"u": "ada"})}.{fake("mbpub", ALNUM, 22)}"',
+            "Mapbox",
+        ),
+        ("age-recipient", "keys.txt", f"age1{fake('agr', 'qpzry9x8gf2tvdw0', 58)}", "age"),
+        ("age-placeholder", "README.md", "AGE-SECRET-KEY-1" + "X" * 58, "age"),
+    ]
+
+
+NEAR_MISSES = near_misses()
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "text", "vendor"), NEAR_MISSES, ids=[n[0] for n in NEAR_MISSES]
+)
+def test_a_platform_detector_ignores_its_near_misses(
+    name: str, path: str, text: str, vendor: str
+) -> None:
+    found = default_scanner().scan(path, text.encode())
+    assert not [m for m in found if m.kind.startswith(vendor)], found
+
+
+def test_every_platform_detector_has_a_near_miss() -> None:
+    vendors = {vendor for *_, vendor in NEAR_MISSES}
+    platforms = OWN_DETECTORS[OWN_DETECTORS.index(_first_platform_detector()) :]
+    missing = {d.kind for d in platforms if not any(d.kind.startswith(v) for v in vendors)}
+    assert missing == set()
+
+
+def _first_platform_detector() -> secrets.Detector:
+    return next(d for d in OWN_DETECTORS if d.rule.id == "databricks-token")
+
+
+def test_a_shared_rule_names_where_to_revoke_each_vendors_key() -> None:
+    """Vendors under api-token share one fix text: the message says where to revoke."""
+    shared = [d.kind for d in OWN_DETECTORS if d.rule.id == "api-token"]
+    assert shared and [kind for kind in shared if "revoke" not in kind] == []
+
+
+def test_the_fix_of_every_credential_rule_starts_with_revoking_it() -> None:
+    first_words = ("revoke", "delete", "invalidate", "expire", "deactivate", "treat")
+    for rule_id in {d.rule.id for d in OWN_DETECTORS}:
+        assert RULES[rule_id].fix.lower().startswith(first_words), rule_id
+
+
+def test_an_openrouter_key_set_as_openai_api_key_is_openrouters() -> None:
+    line = f'OPENAI_API_KEY = "{platform_tokens()["openrouter"]}"'
+    found = default_scanner().scan("chat.py", line.encode())
+    assert [m.kind.split(" (")[0] for m in found] == ["OpenRouter API key"]
+
+
+def test_the_public_neptune_demo_token_is_not_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    public = b64url({"demo": fake("anon", ALNUM, 20)})
+    digest = hashlib.sha256(public.encode()).hexdigest()
+    monkeypatch.setattr(secrets, "_PUBLIC_NEPTUNE_KEYS", frozenset({digest}))
+    line = f'NEPTUNE_API_TOKEN = "{neptune_token(api_key=public)}"'
+    assert not secrets.is_neptune_token("a.py", neptune_token(api_key=public))
+    found = default_scanner().scan("a.py", line.encode())
+    assert not [m for m in found if m.kind.startswith("Neptune")]
+    assert secrets.is_neptune_token("a.py", neptune_token())
+
+
+def test_platform_tokens_are_masked_to_their_prefix() -> None:
+    found = default_scanner().scan("a.py", f'K = "{platform_tokens()["groq"]}"'.encode())
+    assert [m.preview for m in found] == ["gsk_... (56 chars)"]
+
+
+def test_every_platform_detector_is_documented_with_a_source() -> None:
+    doc = DETECTORS_DOC.read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| ") and "http" in line]
+    for detector in OWN_DETECTORS:
+        vendor = detector.kind.split(" (")[0]
+        assert any(vendor in row and f"`{detector.rule.id}`" in row for row in rows), vendor

@@ -23,6 +23,16 @@ _ENV_LINE = re.compile(
 )
 _EMPTY_VALUES = frozenset({b"", b'""', b"''", b"changeme", b"none", b"null", b"xxx", b"..."})
 _NETRC_SECRET = re.compile(rb"(?:^|\s)(?:password|passwd)\s+(\S+)")
+_SECRET_NAME = re.compile(
+    rb"(?i)key|token|secret|passw|pwd|pass\b|_pw\b|auth|credential|private|cookie|session|"
+    rb"dsn|signature|salt|cert"
+)
+"""Variable names that say the value is a credential (API_KEY, DB_PASSWORD, HF_TOKEN...)."""
+_URL_PASSWORD = re.compile(rb"://[^/\s:@]+:[^/\s@]+@")
+_RANDOM_VALUE = re.compile(
+    rb"^['\"]?(?=[^'\"\s]*[0-9])(?=[^'\"\s]*[A-Za-z])[A-Za-z0-9+/=_\-]{24,}['\"]?$"
+)
+"""A long token of letters and digits: random-looking whatever its variable's name."""
 
 
 def is_env_file(name: str) -> bool:
@@ -70,9 +80,15 @@ def _env_file(path: str, data: bytes, location: Location) -> Iterator[Finding]:
     names = []
     first_line = None
     for match in _ENV_LINE.finditer(data):
-        value = match.group(2).strip().lower()
-        if value in _EMPTY_VALUES or value.startswith((b"<", b"${")):
+        value = match.group(2).strip()
+        if value.lower() in _EMPTY_VALUES or value.startswith((b"<", b"${")):
             continue
+        if not (
+            _SECRET_NAME.search(match.group(1))
+            or _URL_PASSWORD.search(value)
+            or _RANDOM_VALUE.match(value)
+        ):
+            continue  # a setting (COMPOSE_PROJECT_NAME=app, DEBUG=1), not a credential
         names.append(match.group(1).decode("utf-8", "replace"))
         if first_line is None:
             first_line = data.count(b"\n", 0, match.start()) + 1
@@ -82,7 +98,8 @@ def _env_file(path: str, data: bytes, location: Location) -> Iterator[Finding]:
         state = "would be published" if location == "tree" else "was committed"
         yield rule.finding(
             path,
-            f"environment file with {len(names)} value(s) ({shown}) {state}.",
+            f"environment file with {len(names)} secret-looking "
+            f"value{'s' if len(names) != 1 else ''} ({shown}) {state}.",
             line=first_line,
             location=location,
             fix=file_fix(rule, path, location),

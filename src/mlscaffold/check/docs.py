@@ -15,7 +15,8 @@ _UNFILLED = re.compile(r"(?i)filled in by `?make report|no results yet")
 
 _RESULTS_HEADING = re.compile(
     r"(?im)^(?:#{1,6}[ \t]+|\*\*)?[ \t]*(?:\d+\.?\s*)?"
-    r"(results?|evaluation|performance|benchmarks?|metrics|scores?|leaderboard)\b"
+    r"(results?|evaluation|performance|benchmarks?|baselines?|metrics|scores?|leaderboard|"
+    r"accuracy|experiments?|ablations?)\b"
     r"[^\n]*\n?(?:[=\-~^\"]{3,}[ \t]*$)?"
 )
 _FENCE = re.compile(r"(?ms)^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1")
@@ -33,6 +34,7 @@ PLACEHOLDERS = (
 )
 """Values mlscaffold's questions default to; they must not reach a public repository."""
 AUTHOR_PLACEHOLDER = b"Your Name"
+_GIT_CONFIG_LINE = re.compile(rb"(?m)^[^\n]*git config[^\n]*$")
 AUTHOR_FILES = frozenset({"LICENSE", "CITATION.cff", "pyproject.toml"})
 
 
@@ -89,6 +91,8 @@ def blog_findings(text: str) -> Iterator[Finding]:
 
 def placeholder_findings(path: str, data: bytes) -> Iterator[Finding]:
     """``placeholder-identity``: default answers left in a file."""
+    if b"git config" in data:  # instructions: `git config user.email you@example.com`
+        data = _GIT_CONFIG_LINE.sub(b"", data)
     values = [p for p in PLACEHOLDERS if p in data]
     name = path.rsplit("/", 1)[-1]
     if name in AUTHOR_FILES and AUTHOR_PLACEHOLDER in data:

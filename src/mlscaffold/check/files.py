@@ -90,8 +90,12 @@ def readme_path(paths: Collection[str]) -> str | None:
     return found[0] if found else None
 
 
-def required_files(paths: Collection[str]) -> Iterator[Finding]:
-    """Missing LICENSE, README, CITATION.cff, CI workflow, tests."""
+_CITES = re.compile(r"(?i)\bcit(?:e|ing|ation)\b|bibtex|@(?:software|article|misc|inproceedings)\{")
+"""A README that asks to be cited: then GitHub's 'Cite this repository' button should match."""
+
+
+def required_files(paths: Collection[str], readme: str | None = None) -> Iterator[Finding]:
+    """Missing LICENSE, README, CI workflow, tests; CITATION.cff when the README asks for it."""
     top = [p for p in paths if "/" not in p]
     if not any(_LICENSE.fullmatch(p) for p in top) and not any(
         p.startswith("LICENSES/") for p in paths
@@ -99,8 +103,10 @@ def required_files(paths: Collection[str]) -> Iterator[Finding]:
         yield rules.LICENSE_MISSING.finding(None, "no LICENSE file at the top of the repository.")
     if readme_path(paths) is None:
         yield rules.README_MISSING.finding(None, "no README at the top of the repository.")
-    if "CITATION.cff" not in top:
-        yield rules.CITATION_MISSING.finding(None, "no CITATION.cff at the top of the repository.")
+    if "CITATION.cff" not in top and readme is not None and _CITES.search(readme):
+        yield rules.CITATION_MISSING.finding(
+            None, "the README asks to be cited, but there is no CITATION.cff at the top."
+        )
     if not any(_CI.fullmatch(p) for p in paths):
         yield rules.CI_MISSING.finding(None, "no workflow in .github/workflows/.")
     if not any(_TEST.search(p) for p in paths):
@@ -108,6 +114,15 @@ def required_files(paths: Collection[str]) -> Iterator[Finding]:
 
 
 # --- .gitignore ----------------------------------------------------------------------------
+_ONLY_WITH = {"data/raw/train.csv": "data/", "models/model.pkl": "models/"}
+"""Probes that matter only where the repository has the folder they protect."""
+
+
+def _relevant(probe: str, paths: Collection[str]) -> bool:
+    folder = _ONLY_WITH.get(probe)
+    return folder is None or any(path.startswith(folder) for path in paths)
+
+
 GITIGNORE_PROBES = (
     (".env", ".env"),
     ("kaggle.json", "kaggle.json"),
@@ -129,8 +144,10 @@ def gitignore_findings(paths: Collection[str], ignored: Collection[str]) -> Iter
             fix=file_fix(rule, ".gitignore", "tree", lines=lines),
         )
         return
-    missing = [line for probe, line in GITIGNORE_PROBES if probe not in ignored]
-    if missing:
+    missing = [
+        line for probe, line in GITIGNORE_PROBES if probe not in ignored and _relevant(probe, paths)
+    ]
+    if ".env" in missing:  # the leak everyone makes; the others are worth a line beside it
         rule = rules.GITIGNORE_INCOMPLETE
         lines = ", ".join(f"`{line}`" for line in missing)
         yield rule.finding(

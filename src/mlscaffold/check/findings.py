@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,8 +25,11 @@ class Finding:
     """One problem at one place.
 
     ``path`` is relative to the checked folder with ``/`` separators (None for
-    something missing from the whole repository); ``line`` is 1-based. ``secret``
-    is always masked (see :func:`mask`), never the value itself.
+    something missing from the whole repository); ``line`` is 1-based, ``column``
+    too (counted in characters, where the scanner knows it). ``secret`` is always
+    masked (see :func:`mask`), never the value itself; ``secret_hash`` (see
+    :func:`hash_secret`) tells two secrets apart in SARIF fingerprints and is never
+    printed in the text or JSON report.
     """
 
     rule: str
@@ -37,6 +41,8 @@ class Finding:
     location: Location = "tree"
     commit: str | None = None
     secret: str | None = None
+    column: int | None = None
+    secret_hash: str | None = None
 
     @property
     def where(self) -> str:
@@ -52,6 +58,7 @@ class Finding:
             "severity": self.severity.value,
             "path": self.path,
             "line": self.line,
+            "column": self.column,
             "location": self.location,
             "commit": self.commit,
             "message": self.message,
@@ -98,6 +105,17 @@ def mask(value: str) -> str:
     value = value.strip()
     keep = 4 if len(value) >= 16 else 2 if len(value) >= 8 else 0
     return f"{value[:keep]}... ({len(value)} chars)"
+
+
+def hash_secret(rule: str, value: str) -> str:
+    """A SHA-256 of a secret salted with its rule id: stable across runs, not the value.
+
+    The salt keeps the digest from matching one that another tool publishes for the
+    same value. A guessable value (a weak password) can still be confirmed by hashing
+    a guess, so the digest goes only where the file holding the value is readable
+    anyway: the SARIF report of that repository.
+    """
+    return hashlib.sha256(f"{rule}\0{value.strip()}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def human_size(size: int) -> str:

@@ -111,6 +111,14 @@ OPENAI_KEY = _secret(
     "OpenAI API key",
     "Delete the key at https://platform.openai.com/api-keys and create a new one.",
 )
+DATABRICKS_TOKEN = _secret(
+    "databricks-token",
+    "Databricks access token",
+    "Revoke the token in your Databricks workspace (Settings > Developer > Access tokens > "
+    "Manage; a workspace admin can revoke anyone's under Settings > Advanced), then create a "
+    "new one; notebooks on Databricks need no token, and `databricks auth login` keeps it out "
+    "of the code elsewhere.",
+)
 API_TOKEN = _secret(
     "api-token",
     "API token or credential",
@@ -302,6 +310,39 @@ BLOG_DRAFT_UNFILLED = Rule(
     "Run `make report` after `make train` to fill in the results, then edit the draft in "
     "your own voice before publishing it.",
 )
+WRITEUP_PROMPTS = Rule(
+    "writeup-prompts",
+    WARNING,
+    "docs",
+    "WRITE prompts left in a document",
+    "Replace each `> **WRITE:** ...` block with your own words (what drew you to the project, "
+    "what you saw in the data, what surprised you, what you would try next), then commit.",
+)
+BLOG_DRAFT_FLAG = Rule(
+    "blog-draft-flag",
+    WARNING,
+    "docs",
+    "Blog post still marked as a draft",
+    "When the post reads as yours, delete the `draft: true` line from its front matter and "
+    "set `canonical_url` to where it first appears, then commit.",
+)
+WRITEUP_UNEDITED = Rule(
+    "writeup-unedited",
+    WARNING,
+    "docs",
+    "Blog paragraphs unchanged from the generated draft",
+    "Rewrite the generated paragraphs in your own voice, or delete them: everyone who "
+    "generates this template starts from the same words. The sections `make report` writes "
+    "(between `<!-- NAME:start -->` markers) are yours to keep.",
+)
+RESULTS_UNCOMMITTED = Rule(
+    "results-uncommitted",
+    WARNING,
+    "docs",
+    "Results or documents not committed",
+    "Commit them so a push publishes what you see: `git add README.md docs MODEL_CARD.md "
+    'reports && git commit -m "Add measured results"`.',
+)
 PLACEHOLDER_IDENTITY = Rule(
     "placeholder-identity",
     WARNING,
@@ -329,6 +370,7 @@ RULES: dict[str, Rule] = {
         KAGGLE_KEY,
         WANDB_KEY,
         OPENAI_KEY,
+        DATABRICKS_TOKEN,
         API_TOKEN,
         PRIVATE_KEY,
         HARDCODED_SECRET,
@@ -353,6 +395,10 @@ RULES: dict[str, Rule] = {
         README_RESULTS_UNFILLED,
         README_NO_REPRODUCE,
         BLOG_DRAFT_UNFILLED,
+        WRITEUP_PROMPTS,
+        BLOG_DRAFT_FLAG,
+        WRITEUP_UNEDITED,
+        RESULTS_UNCOMMITTED,
         PLACEHOLDER_IDENTITY,
         NOTEBOOK_OUTPUTS,
     )

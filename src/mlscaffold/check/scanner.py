@@ -16,10 +16,11 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from mlscaffold.check import credentials, docs, files, history, notebooks
+from mlscaffold.check import credentials, docs, files, history, notebooks, writeup
 from mlscaffold.check.config import marker_ignored
-from mlscaffold.check.findings import Finding, Location
+from mlscaffold.check.findings import Finding, Location, hash_secret
 from mlscaffold.check.repository import Entry, Workspace
 from mlscaffold.check.rules import RULES, secret_fix
 from mlscaffold.check.secrets import SecretScanner, default_scanner
@@ -55,6 +56,8 @@ class _Secret:
     value: str
     blob: str
     committed: bool = False
+    copies: list[tuple[str, str]] = field(default_factory=list)
+    """(path, blob) of the other history versions that hold the same value."""
 
 
 @dataclass
@@ -65,7 +68,9 @@ class Scan:
     ignored: int = 0
     paths: set[str] = field(default_factory=set)
     kept: dict[str, bytes] = field(default_factory=dict)
-    """Contents of the files the documentation rules read (README, blog draft)."""
+    """Contents of the files the documentation rules read (README, blog draft, model card)."""
+    blob_ids: dict[str, str] = field(default_factory=dict)
+    """The git blob id of every file read, by path: what the work tree holds now."""
     files_scanned: int = 0
     history_blobs_scanned: int = 0
     not_read: list[str] = field(default_factory=list)
@@ -84,15 +89,17 @@ class Scanner:
         self._history: list[tuple[Finding, str]] = []
         """History findings other than secrets, with the blob they were made in."""
         self._tree_blobs: set[str] = set()
-        self._pending: list[tuple[str, bytes, Location, str]] = []
+        self._pending: list[tuple[str, bytes, Location, str, notebooks.Decoded | None]] = []
         self._pending_bytes = 0
         self._by_value: dict[str, list[_Secret]] = {}
+        self._commits: dict[str, tuple[str, str]] = {}
+        """Blob -> (commit, path) that first added it, for history findings and copies."""
 
     def scan_tree(self, entries: Iterable[Entry]) -> None:
         """Check every file of the working tree, reading each one once."""
         entries = list(entries)
         self.scan.paths = {entry.path for entry in entries}
-        keep = {docs.BLOG_DRAFT, files.readme_path(self.scan.paths)}
+        keep = {*writeup.DOCUMENTS, files.readme_path(self.scan.paths)}
         root = str(self.root)
         for entry in entries:
             # os, not pathlib: three times faster over 10,000 files
@@ -114,6 +121,7 @@ class Scanner:
                 continue
             sha = blob_id(data)
             self._tree_blobs.add(sha)
+            self.scan.blob_ids[entry.path] = sha
             self.scan.files_scanned += 1
             if entry.path in keep:
                 self.scan.kept[entry.path] = data
@@ -121,10 +129,12 @@ class Scanner:
                 self._add(credentials.credential_findings(entry.path, data, "tree"), data)
             if is_binary(data):
                 continue
-            self._queue_secrets(entry.path, data, "tree", sha)
+            cells = notebooks.parse(data) if entry.path.endswith(".ipynb") else None
+            self._queue_secrets(entry.path, data, "tree", sha, cells)
             self._add(docs.placeholder_findings(entry.path, data), data)
-            if entry.path.endswith(".ipynb"):
-                self._add(notebooks.notebook_findings(entry.path, data))
+            if cells is not None:
+                # a broken notebook is not our business: it fails in Jupyter and in CI
+                self._add(notebooks.notebook_findings(entry.path, cells))
         self._flush_secrets()
 
     def scan_history(self, workspace: Workspace) -> None:
@@ -146,7 +156,8 @@ class Scanner:
                     if not self._silenced(finding, data):
                         self._history.append((finding, sha))
             if not is_binary(data):
-                self._queue_secrets(path, data, "history", sha)
+                cells = notebooks.parse(data) if path.endswith(".ipynb") else None
+                self._queue_secrets(path, data, "history", sha, cells)
         self._flush_secrets()
         committed = {blob.sha for blob in blobs}
         for secret in self._secrets:
@@ -162,6 +173,9 @@ class Scanner:
             if finding.location == "tree" and secret.committed:
                 fix = secret_fix(RULES[finding.rule], "tree", committed=True)
                 finding = dataclasses.replace(finding, fix=fix)
+            if secret.copies:
+                copies = _copies(secret.copies, self._commits)
+                finding = dataclasses.replace(finding, message=finding.message + copies)
             findings.append(finding)
         findings.extend(finding for finding, _ in self._history)
         self.scan.findings = _without_repeats(findings)
@@ -171,9 +185,11 @@ class Scanner:
         """Name the commit that first added each history finding (one `git log` pass)."""
         pending = [blob for _, blob in self._history]
         pending += [s.blob for s in self._secrets if s.finding.location == "history"]
+        pending += [blob for s in self._secrets for _, blob in s.copies]
         if not pending:
             return
         commits = history.first_commits(workspace, set(pending))
+        self._commits = commits
 
         def locate(finding: Finding, blob: str) -> Finding:
             if blob not in commits:
@@ -186,20 +202,32 @@ class Scanner:
             if secret.finding.location == "history":
                 secret.finding = locate(secret.finding, secret.blob)
 
-    def _queue_secrets(self, path: str, data: bytes, location: Location, blob: str) -> None:
-        self._pending.append((path, data, location, blob))
+    def _queue_secrets(
+        self, path: str, data: bytes, location: Location, blob: str, cells: list[Any] | None
+    ) -> None:
+        """Queue a text file for the secret scan; a notebook is scanned as decoded text."""
+        decoded = notebooks.decode(cells, data) if cells is not None else None
+        if decoded is None and path.endswith(".ipynb"):  # broken JSON: unescape its quotes
+            data = data.replace(b'\\"', b'"')
+        self._pending.append(
+            (path, data if decoded is None else decoded.text, location, blob, decoded)
+        )
         self._pending_bytes += len(data)
         if self._pending_bytes >= BATCH_BYTES:
             self._flush_secrets()
 
     def _flush_secrets(self) -> None:
         pending, self._pending, self._pending_bytes = self._pending, [], 0
-        results = self.secrets.scan_many([(path, data) for path, data, _, _ in pending])
-        for (path, data, location, blob), matches in zip(pending, results, strict=True):
+        results = self.secrets.scan_many([(item[0], item[1]) for item in pending])
+        for (path, data, location, blob, decoded), matches in zip(pending, results, strict=True):
             for match in matches:
                 if location == "history" and self._seen(match.value):
+                    self._by_value[match.value][0].copies.append((path, blob))
                     continue
                 where = "" if location == "tree" else " in an earlier commit"
+                origin = decoded.origin(match.line) if decoded is not None else None
+                if origin is not None:
+                    where += f" ({origin.describe()})"
                 finding = match.rule.finding(
                     path,
                     f"{match.kind}{where}: {match.preview}",
@@ -208,7 +236,15 @@ class Scanner:
                     secret=match.preview,
                     fix=secret_fix(match.rule, location),
                 )
-                if not self._silenced(finding, data):
+                silenced = self._silenced(finding, data)  # markers sit on the decoded line
+                finding = dataclasses.replace(
+                    finding,
+                    # a notebook's decoded line is not its file line: no column there
+                    line=decoded.file_line(match.line) if decoded else match.line,
+                    column=None if decoded else _column(data, match.line, match.value),
+                    secret_hash=hash_secret(match.rule.id, match.value),
+                )
+                if not silenced:
                     secret = _Secret(finding, match.value, blob)
                     self._secrets.append(secret)
                     self._by_value.setdefault(match.value, []).append(secret)
@@ -235,6 +271,31 @@ class Scanner:
         for finding in findings:
             if data is None or not self._silenced(finding, data):
                 self.scan.findings.append(finding)
+
+
+SHOWN_COPIES = 3
+
+
+def _column(data: bytes, line: int, value: str) -> int | None:
+    """The 1-based column (in characters) where ``value`` starts on ``line`` of ``data``."""
+    lines = data.split(b"\n", line)
+    if line > len(lines):
+        return None
+    text = lines[line - 1].decode("utf-8", "replace")
+    position = text.find(value)
+    return position + 1 if position >= 0 else None
+
+
+def _copies(copies: list[tuple[str, str]], commits: dict[str, tuple[str, str]]) -> str:
+    """`` Also in 4 other versions in history: a.py (commit 1a2b3c4), ...``, counted."""
+    located = (commits.get(blob, ("?", path)) for path, blob in copies)
+    places = sorted({(where, commit) for commit, where in located})
+    shown = ", ".join(f"{path} (commit {commit})" for path, commit in places[:SHOWN_COPIES])
+    more = len(places) - SHOWN_COPIES
+    noun = "version" if len(places) == 1 else "versions"
+    return f" Also in {len(places)} other {noun} in history: {shown}" + (
+        f" and {more} more." if more > 0 else "."
+    )
 
 
 REPEATS = (("kaggle-json", "kaggle-key"), ("private-key", "private-key-file"))

@@ -29,7 +29,9 @@ detector's triggers with a sample). Deliberate differences, each for a reason:
 
 from __future__ import annotations
 
+import base64
 import bisect
+import hashlib
 import itertools
 import json
 import re
@@ -118,6 +120,10 @@ _GIT_HOSTS = rb"g(?:h[pousr]_|ithub_pat_|l(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent
 # --- Our own patterns: what detect-secrets does not know -----------------------------------
 _START = r"(?<![A-Za-z0-9_-])"
 _ASSIGN = r"""['"]?\]?\s*(?::=|=>|=|:)\s*['"]?"""
+_END = r"(?![A-Za-z0-9_-])"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_API_KEY = (b"apikey", b"api_key")
+"""Triggers of ``VENDOR_API_KEY = ...`` and ``Vendor(api_key=...)``: every spelling holds one."""
 
 
 def _own(
@@ -127,14 +133,72 @@ def _own(
     literals: tuple[bytes, ...] = (),
     shapes: tuple[bytes, ...] = (),
     lowered_shapes: tuple[bytes, ...] = (),
+    keep: Callable[[str, str], bool] | None = None,
 ) -> Detector:
+    """A detector from a regex whose group 1 is the secret; ``keep(path, value)`` may veto."""
     regex = re.compile(pattern)
 
     def find(path: str, line: str) -> Iterator[str]:
         for match in regex.finditer(line):
-            yield match.group(1)
+            if keep is None or keep(path, match.group(1)):
+                yield match.group(1)
 
     return Detector(rule, kind, find, literals, shapes, lowered_shapes)
+
+
+def _prefixed(
+    rule: Rule, kind: str, token: str, literals: tuple[bytes, ...], end: str = _END
+) -> Detector:
+    """A token that names its vendor by its prefix (``gsk_...``), wherever it stands."""
+    return _own(rule, kind, f"{_START}({token}){end}", literals)
+
+
+def _assigned(
+    rule: Rule,
+    kind: str,
+    name: str,
+    value: str,
+    literals: tuple[bytes, ...] = _API_KEY,
+) -> Detector:
+    """A value with no prefix of its own, assigned to the vendor's variable (``NAME=...``)."""
+    return _own(rule, kind, f"(?<![A-Za-z0-9])(?i:{name}){_ASSIGN}({value}){_END}", literals)
+
+
+def _passed(rule: Rule, kind: str, call: str, value: str, literals: tuple[bytes, ...]) -> Detector:
+    """A value passed to the vendor's client: ``Mistral(api_key="...")``."""
+    pattern = rf"""(?:{call})\((?:[^()]*?[,\s])?api_key\s*=\s*["']({value})["']"""
+    return _own(rule, kind, pattern, literals)
+
+
+def _revoke(vendor: str, where: str) -> str:
+    """The kind of a vendor's key that shares a rule: it says where to revoke it."""
+    return f"{vendor} (revoke at {where})"
+
+
+_PUBLIC_NEPTUNE_KEYS = frozenset(
+    {"8967f97ca302b69a838ac953e31658e6e8641a1beb72288725a85ff294b1a557"}
+)
+"""sha256 of the ``api_key`` in ``neptune.ANONYMOUS_API_TOKEN``, a public demo token."""
+
+
+def is_neptune_token(path: str, value: str) -> bool:
+    """Tell whether ``value`` is a Neptune API token: base64 JSON with an ``api_key``.
+
+    The public anonymous token of Neptune's tutorials is not a secret.
+    """
+    try:
+        data = json.loads(base64.b64decode(value + "=" * (-len(value) % 4)))
+    except ValueError:  # binascii, JSON and Unicode errors are all ValueErrors
+        return False
+    key = data.get("api_key") if isinstance(data, dict) else None
+    if not isinstance(key, str) or not key:
+        return False
+    return hashlib.sha256(key.encode()).hexdigest() not in _PUBLIC_NEPTUNE_KEYS
+
+
+def _in_clearml_conf(path: str, value: str) -> bool:
+    """``secret_key = ...`` is ClearML's only in its configuration file."""
+    return path.rsplit("/", 1)[-1] == "clearml.conf"
 
 
 OWN_DETECTORS: tuple[Detector, ...] = (
@@ -172,7 +236,8 @@ OWN_DETECTORS: tuple[Detector, ...] = (
     _own(
         rules.OPENAI_KEY,
         "OpenAI API key",
-        r"(?i:openai_?api_?key)" + _ASSIGN + r"(sk-[A-Za-z0-9_-]{20,})",
+        # OpenRouter and Anthropic keys are often set as OPENAI_API_KEY: theirs to revoke
+        r"(?i:openai_?api_?key)" + _ASSIGN + r"(sk-(?!or-v1-|ant-)[A-Za-z0-9_-]{20,})",
         (b"sk-",),
     ),
     _own(
@@ -189,21 +254,369 @@ OWN_DETECTORS: tuple[Detector, ...] = (
     ),
     _own(
         rules.API_TOKEN,
-        "Anthropic API key",
-        _START + r"(sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{40,})",
+        _revoke("Anthropic API key", "https://console.anthropic.com/settings/keys"),
+        _START + r"(sk-ant-(?!admin)[a-z]+\d*-[A-Za-z0-9_-]{40,})",
         (b"sk-",),
     ),
     _own(
         rules.API_TOKEN,
-        "Google API key",
+        _revoke("Google API key", "https://console.cloud.google.com/apis/credentials"),
         _START + r"(AIza[0-9A-Za-z_-]{35})",
         shapes=(_A_SHAPE,),
     ),
     _own(
         rules.API_TOKEN,
-        "Replicate API token",
+        _revoke("Replicate API token", "https://replicate.com/account/api-tokens"),
         r"(?<![A-Za-z0-9_])(r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])",
         (b"r8_",),
+    ),
+    # --- The platforms ML and LLM learners use: formats and sources in docs/check-detectors.md.
+    # The file pass costs one regex per first letter of the triggers, so a trigger is the
+    # part of the prefix that starts with a letter other detectors already use: `gsk_` is
+    # found by `sk_`, `dapi` by `api`, `tvly-` by `ly-`. Only `l`, `n` and `q` are new.
+    # Data and ML platforms
+    _prefixed(
+        rules.DATABRICKS_TOKEN,
+        "Databricks access token",
+        r"dapi[0-9a-f]{32}(?:-\d{1,2})?",
+        (b"api",),
+    ),
+    _prefixed(
+        rules.WANDB_KEY,
+        "Weights & Biases API key",
+        r"wandb_v1_[A-Za-z0-9]{20,}_[A-Za-z0-9]{40,}",
+        (b"wandb_v1_",),
+    ),
+    _own(
+        rules.API_TOKEN,
+        _revoke("Neptune API token", "https://app.neptune.ai (your profile > Get API token)"),
+        r"(?i:neptune_?api_?token|neptune\.init\w*\([^)]*?api_token)"
+        + _ASSIGN
+        + r"(eyJ[A-Za-z0-9+/]{40,}={0,2})(?![A-Za-z0-9+/=])",
+        (b"api_token", b"apitoken"),
+        keep=is_neptune_token,
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("Comet API key", "https://www.comet.com/account-settings/apiKeys"),
+        r"comet_?api_?key",
+        r"[A-Za-z0-9]{20,}",
+        (b"comet",),
+    ),
+    _passed(
+        rules.API_TOKEN,
+        _revoke("Comet API key", "https://www.comet.com/account-settings/apiKeys"),
+        r"comet_ml\.\w+",
+        r"[A-Za-z0-9]{20,}",
+        (b"comet",),
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("ClearML secret key", "https://app.clear.ml/settings/workspace-configuration"),
+        r"clearml_api_secret_key",
+        r"[A-Za-z0-9_-]{30,}",
+        (b"clearml",),
+    ),
+    _own(
+        rules.API_TOKEN,
+        _revoke("ClearML secret key", "https://app.clear.ml/settings/workspace-configuration"),
+        r"""(?<![A-Za-z0-9_])"?secret_key"?\s*[:=]\s*"?([A-Za-z0-9_-]{30,})""",
+        (b"secret_key",),
+        keep=_in_clearml_conf,
+    ),
+    _own(
+        rules.API_TOKEN,
+        _revoke("Modal token secret", "https://modal.com/settings/tokens"),
+        r"""(?i:token[_-]secret)['"]?\]?[\s=:'"]{1,5}(as-[A-Za-z0-9]{20,})""" + _END,
+        (b"token_secret", b"token-secret"),
+    ),
+    # LLM providers
+    _own(
+        rules.API_TOKEN,
+        _revoke("Anthropic admin API key", "https://console.anthropic.com/settings/admin-keys"),
+        _START + r"(sk-ant-admin\d*-[A-Za-z0-9_-]{40,})",
+        (b"sk-ant-admin",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Groq API key", "https://console.groq.com/keys"),
+        r"gsk_[A-Za-z0-9]{48,}",
+        (b"sk_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Perplexity API key", "https://www.perplexity.ai/settings/api"),
+        r"pplx-[A-Za-z0-9]{40,}",
+        (b"pplx-",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("xAI API key", "https://console.x.ai"),
+        r"xai-[A-Za-z0-9_]{70,}",
+        (b"xai-",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("OpenRouter API key", "https://openrouter.ai/settings/keys"),
+        r"sk-or-v1-[0-9a-f]{64}",
+        (b"sk-or-v1-",),
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("Mistral API key", "https://console.mistral.ai/api-keys"),
+        r"mistral_?(?:ai_?)?api_?key",
+        r"[A-Za-z0-9]{32}",
+    ),
+    _passed(
+        rules.API_TOKEN,
+        _revoke("Mistral API key", "https://console.mistral.ai/api-keys"),
+        r"Mistral(?:Client|AsyncClient)?",
+        r"[A-Za-z0-9]{32}",
+        _API_KEY,
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("Cohere API key", "https://dashboard.cohere.com/api-keys"),
+        r"cohere_?api_?key|co_api_key",
+        r"[A-Za-z0-9]{40}",
+    ),
+    _own(
+        rules.API_TOKEN,
+        _revoke("Cohere API key", "https://dashboard.cohere.com/api-keys"),
+        r"""cohere\.(?:Async)?Client(?:V2)?\(\s*(?:api_key\s*=\s*)?["']([A-Za-z0-9]{40})["']""",
+        (b"cohere",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Together AI API key", "https://api.together.ai/settings/api-keys"),
+        r"tgp_v1_[A-Za-z0-9_-]{40,}",
+        (b"_v1_",),
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("Together AI API key", "https://api.together.ai/settings/api-keys"),
+        r"together_?(?:ai_?)?api_?key",
+        r"[0-9a-f]{64}",
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("Fireworks AI API key", "https://fireworks.ai/account/api-keys"),
+        r"fireworks_?(?:ai_?)?api_?key|fireworks\.client\.api_key",
+        r"fw_[A-Za-z0-9]{20,}",
+    ),
+    _passed(
+        rules.API_TOKEN,
+        _revoke("Fireworks AI API key", "https://fireworks.ai/account/api-keys"),
+        r"Fireworks",
+        r"fw_[A-Za-z0-9]{20,}",
+        _API_KEY,
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("DeepSeek API key", "https://platform.deepseek.com/api_keys"),
+        r"deepseek_?api_?key",
+        r"sk-[0-9a-f]{32}",
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("NVIDIA API key", "https://org.ngc.nvidia.com/setup/api-keys"),
+        r"nvapi-[A-Za-z0-9_-]{60,}",
+        (b"api-",),
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("ElevenLabs API key", "https://elevenlabs.io/app/settings/api-keys"),
+        r"eleven_?(?:labs_?)?api_?key|xi[-_]api[-_]key",
+        r"sk_[0-9a-f]{48}|[0-9a-f]{32}",
+        (*_API_KEY, b"xi-api-key"),
+    ),
+    # LLM application platforms
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("LangSmith API key", "https://smith.langchain.com/settings"),
+        r"lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}|ls__[0-9a-f]{32}",
+        (b"lsv2_", b"ls__"),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Pinecone API key", "https://app.pinecone.io (API Keys)"),
+        r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,}",
+        (b"pcsk_",),
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("Pinecone API key", "https://app.pinecone.io (API Keys)"),
+        r"pinecone_?api_?key",
+        _UUID,
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Tavily API key", "https://app.tavily.com"),
+        r"tvly-[A-Za-z0-9_-]{30,}",
+        (b"ly-",),
+    ),
+    _own(
+        rules.API_TOKEN,
+        _revoke("ngrok authtoken", "https://dashboard.ngrok.com/get-started/your-authtoken"),
+        r"(?i:ngrok)[^\n]{0,40}?(?<![A-Za-z0-9])([1-9][A-Za-z0-9]{26}_[0-9][A-Za-z0-9]{20})" + _END,
+        (b"rok",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Google OAuth client secret", "https://console.cloud.google.com/apis/credentials"),
+        r"GOCSPX-[A-Za-z0-9_-]{28}",
+        (b"cspx-",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Supabase access token", "https://supabase.com/dashboard/account/tokens"),
+        r"sbp_[A-Za-z0-9]{40}",
+        (b"sbp_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Supabase secret key", "your Supabase project's Settings > API Keys"),
+        r"sb_secret_[A-Za-z0-9_-]{20,}",
+        (b"sb_secret_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Notion integration token", "https://www.notion.so/profile/integrations"),
+        r"ntn_[0-9]{8,}[A-Za-z0-9]{30,}",
+        (b"ntn_",),
+    ),
+    _own(
+        rules.API_TOKEN,
+        _revoke("Notion integration token", "https://www.notion.so/profile/integrations"),
+        r"(?i:notion)[^\n]{0,40}?(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})" + _END,
+        (b"secret_",),
+    ),
+    # Developer platforms
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke(
+            "Docker Hub access token", "https://app.docker.com/settings/personal-access-tokens"
+        ),
+        r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,}",
+        (b"ckr_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Sentry user token", "https://sentry.io/settings/account/api/auth-tokens/"),
+        r"sntryu_[0-9a-f]{64}",
+        (b"sntryu_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Sentry organization token", "Sentry > Settings > Organization Tokens"),
+        r"sntrys_eyJ[A-Za-z0-9+/]{30,}={0,2}_[A-Za-z0-9+/]{43}",
+        (b"sntrys_",),
+        end=r"(?![A-Za-z0-9+/=_-])",
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Grafana service account token", "Grafana > Administration > Service accounts"),
+        r"glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8}",
+        (b"lsa_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Grafana Cloud token", "https://grafana.com (your org > Access Policies)"),
+        r"glc_[A-Za-z0-9+/]{32,}={0,3}",
+        (b"lc_",),
+        end=r"(?![A-Za-z0-9+/=_-])",
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Linear API key", "https://linear.app/settings/account/security"),
+        r"lin_api_[A-Za-z0-9]{40}",
+        (b"lin_api_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Postman API key", "https://go.postman.co/settings/me/api-keys"),
+        r"PMAK-[0-9a-fA-F]{24}-[0-9a-fA-F]{34}",
+        (b"pmak-",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Shopify access token", "your Shopify admin > Settings > Apps > Develop apps"),
+        r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}",
+        (b"shpat_", b"shpca_", b"shppa_", b"shpss_"),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("DigitalOcean token", "https://cloud.digitalocean.com/account/api/tokens"),
+        r"do[opr]_v1_[0-9a-f]{64}",
+        (b"_v1_",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Doppler token", "https://dashboard.doppler.com (Tokens)"),
+        r"dp\.(?:pt|st(?:\.[a-z0-9_-]{2,35})?|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}",
+        (b"p.pt.", b"p.st.", b"p.sa.", b"p.ct.", b"p.scim.", b"p.audit."),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Heroku API key", "https://dashboard.heroku.com/account/applications"),
+        r"HRKU-AA[A-Za-z0-9_-]{58}",
+        (b"hrku-",),
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        _revoke("Heroku API key", "https://dashboard.heroku.com/account/applications"),
+        r"heroku_?api_?key",
+        _UUID,
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        "HashiCorp Vault token (revoke it: `vault token revoke TOKEN`)",
+        r"hv[sb]\.[A-Za-z0-9_-]{90,}",
+        (b"hvs.", b"hvb."),
+    ),
+    _assigned(
+        rules.API_TOKEN,
+        "HashiCorp Vault token (revoke it: `vault token revoke TOKEN`)",
+        r"vault_token",
+        r"hvs\.[A-Za-z0-9_-]{24,}",
+        (b"hvs.",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Terraform Cloud token", "https://app.terraform.io/app/settings/tokens"),
+        r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}",
+        (b"atlasv1",),
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke(
+            "Atlassian API token", "https://id.atlassian.com/manage-profile/security/api-tokens"
+        ),
+        r"ATATT3[A-Za-z0-9_=-]{150,}",
+        (b"atatt3",),
+        end=r"(?![A-Za-z0-9_=-])",
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke(
+            "Azure AD client secret",
+            "Azure portal > Microsoft Entra ID > App registrations > Certificates & secrets",
+        ),
+        r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}",
+        (b"q~",),
+        end=r"(?![A-Za-z0-9_~.-])",
+    ),
+    _prefixed(
+        rules.API_TOKEN,
+        _revoke("Mapbox secret token", "https://console.mapbox.com/account/access-tokens/"),
+        r"sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}",
+        (b"sk.eyj",),
+    ),
+    _prefixed(
+        rules.PRIVATE_KEY,
+        "age secret key (make a new one with `age-keygen` and re-encrypt your files)",
+        r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+        (b"age-secret-key-1",),
     ),
 )
 
@@ -339,6 +752,31 @@ def whole_token(line: str, value: str) -> str:
     return line[start:end]
 
 
+_SECRET_WORDS = ("key", "token", "secret", "passw", "pwd", "pass")
+_SNAKE_NAME = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def is_label(line: str, value: str) -> bool:
+    """Tell whether a keyword's value is a label or a name, not a credential.
+
+    UI translation files say ``"apiKeys": "API Keys"``; configuration documents
+    ``api_key = "my_service_api_key"``. A value with a space, a value that repeats
+    its own key's name, or a lowercase snake_case name holding a secret word has no
+    randomness to leak. Values with digits are never labels (``Password123``).
+    """
+    if any(char.isdigit() for char in value):
+        return False
+    if any(char.isspace() for char in value.strip()):
+        return True
+    letters = re.sub(r"[^a-z]", "", value.lower())
+    before = line[: max(line.find(value), 0)]
+    key = re.sub(r"[^a-z]", "", before.lower())
+    singular = letters.removesuffix("s")
+    if singular and key.endswith(singular):  # "apiKeys": "API Keys"
+        return True
+    return bool(_SNAKE_NAME.fullmatch(value) and any(word in value for word in _SECRET_WORDS))
+
+
 def _plugin_detector(plugin: Any, spec: _Plugin) -> Detector:
     from detect_secrets.filters import heuristic
     from detect_secrets.plugins.base import RegexBasedDetector
@@ -360,6 +798,7 @@ def _plugin_detector(plugin: Any, spec: _Plugin) -> Detector:
             or heuristic.is_lock_file(path)
             or heuristic.is_swagger_file(path)
             or (keyword and heuristic.is_indirect_reference(line))
+            or (keyword and is_label(line, value))
         )
 
     def find(path: str, line: str) -> Iterator[str]:
@@ -434,6 +873,7 @@ def find_private_keys(path: str, data: bytes) -> Iterator[SecretMatch]:
 # --- The scanner ---------------------------------------------------------------------------
 _NOTEBOOK_STRING = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
 _NOTEBOOK_IMAGE = re.compile(r'^\s*"image/[\w.+-]+":\s*"')
+_DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,[A-Za-z0-9+/=]+")
 GENERIC_RULES = {"hardcoded-secret": 1, "possible-secret": 2}
 """Rules that only guess from context; a format-specific rule wins for the same value."""
 
@@ -504,6 +944,8 @@ class SecretScanner:
                 if _NOTEBOOK_IMAGE.match(line):
                     continue
                 line = _unescape_notebook_line(line)
+            if "base64," in line:  # an embedded image or font is data, not a credential
+                line = _DATA_URI.sub("data:;base64,", line)
             found[index].extend(self._scan_line(path, number, line, detector_ids))
         return found
 
@@ -543,6 +985,10 @@ class SecretScanner:
                 line_end = len(data) if end < 0 else end
                 line_lowered = lowered[start:line_end]
                 ids = set()
+                seen: set[int] = set()
+            if trigger in seen:  # a long line (an embedded image) may hold thousands of hits
+                continue
+            seen.add(trigger)
             if trigger < 0:
                 ids |= self._shapes[-1 - trigger][2]
             else:
