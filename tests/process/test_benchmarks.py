@@ -53,3 +53,17 @@ def test_scanner_comparison_runs_on_a_small_repository(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert "| repo (1 commit) | mlscaffold check |" in completed.stdout
     assert "0 blockers | n/a |" in completed.stdout
+
+
+def test_scale_benchmarks_start_and_document_their_options() -> None:
+    """The scale benchmarks run for many minutes at real sizes; here they must at least start."""
+    for script in ("scale_recommender.py", "scale_image_classifier.py"):
+        done = subprocess.run(
+            [sys.executable, str(REPO / "benchmarks" / script), "--help"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "--quick" in done.stdout and "--write" in done.stdout
