@@ -53,6 +53,24 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A next step only some projects need (the data to download, the CPU build of torch).
+
+    ``before`` names the generic step it comes before (e.g. ``make train``); ``when`` holds
+    answers it needs (every one must match) so that a step appears only where it applies.
+    """
+
+    command: str
+    comment: str
+    before: str
+    when: Mapping[str, Any]
+
+    def applies(self, answers: Mapping[str, Any]) -> bool:
+        """Whether a project with ``answers`` needs this step."""
+        return all(answers.get(key) == value for key, value in self.when.items())
+
+
+@dataclass(frozen=True)
 class Template:
     """A template folder and the metadata its ``copier.yml`` declares under ``_mlscaffold``."""
 
@@ -74,6 +92,25 @@ class Template:
     def pitch(self) -> str:
         """One-line pitch shown in ``list`` and in the wizard."""
         return str(self._meta.get("pitch", ""))
+
+    @property
+    def steps(self) -> list[Step]:
+        """Template-specific next steps declared under ``_mlscaffold.steps`` in copier.yml."""
+        declared = self._meta.get("steps") or []
+        result = []
+        for entry in declared if isinstance(declared, list) else []:
+            if not isinstance(entry, Mapping) or not entry.get("command"):
+                continue
+            when = entry.get("when") or {}
+            result.append(
+                Step(
+                    command=str(entry["command"]),
+                    comment=str(entry.get("comment", "")),
+                    before=str(entry.get("before", "make train")),
+                    when={str(k): v for k, v in when.items()} if isinstance(when, Mapping) else {},
+                )
+            )
+        return result
 
     @property
     def version(self) -> str:

@@ -122,6 +122,97 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show what would change, change nothing"
     )
     update.set_defaults(handler=_cmd_update)
+
+    publish = commands.add_parser(
+        "publish",
+        help="check, commit the results, create the GitHub repository and push",
+        description="Publish a project: run check on what would be pushed (blockers stop it), "
+        "commit the uncommitted results (reports/, README.md, docs/, MODEL_CARD.md; asks "
+        "first, --yes commits), create the GitHub repository with gh when it is installed "
+        "and logged in (description, topics and homepage from the project), add it as "
+        "origin and push. Without gh it prints the exact steps. A failure changes nothing "
+        "in the repository. Exit codes: 0 published or steps printed, 1 the work failed "
+        "(blockers, gh, the push), 2 a decision or change is needed (declined, no terminal "
+        "and no --yes, origin with another URL), 3 the check could not complete.",
+    )
+    publish.add_argument("path", nargs="?", type=Path, default=Path(), help="project (default: .)")
+    publish.add_argument("--yes", "-y", action="store_true", help="commit the results unasked")
+    publish.add_argument("--name", help="repository name (default: the project's slug)")
+    publish.add_argument("--owner", help="GitHub user or organisation (default: the answers')")
+    publish.add_argument("--private", action="store_true", help="create a private repository")
+    publish.add_argument(
+        "--remote", metavar="URL", help="push to this repository instead of creating one"
+    )
+    publish.add_argument("--homepage", default="", metavar="URL", help="the repository's website")
+    publish.add_argument(
+        "--dry-run", action="store_true", help="say what would happen, change nothing"
+    )
+    publish.set_defaults(handler=_cmd_publish)
+
+    portfolio = commands.add_parser(
+        "portfolio",
+        help="gather your projects into a GitHub profile README and a portfolio site",
+        description="Find your generated projects (each folder given, and the folders in it), "
+        "and write a profile README for the USERNAME/USERNAME repository and an MkDocs site "
+        "(Material theme, GitHub Pages workflow) with a page and the write-up of each trained "
+        "project. Numbers come from each project's reports/metrics.json. Files you edited "
+        "are never overwritten without --force.",
+    )
+    portfolio.add_argument(
+        "folders", nargs="*", type=Path, metavar="DIR", help="where your projects are (default: .)"
+    )
+    portfolio.add_argument(
+        "--out", type=Path, default=Path("portfolio"), help="output folder (default: ./portfolio)"
+    )
+    portfolio.add_argument(
+        "--username", metavar="NAME", help="your GitHub username (default: the projects' answer)"
+    )
+    portfolio.add_argument(
+        "--site-url", metavar="URL", help="the site's address (default: https://NAME.github.io/)"
+    )
+    portfolio.add_argument(
+        "--force", action="store_true", help="overwrite files edited since the last run"
+    )
+    portfolio.set_defaults(handler=_cmd_portfolio)
+
+    blog = commands.add_parser(
+        "blog",
+        help="export the blog post for dev.to, Hashnode, Medium or LinkedIn",
+        description="Turn docs/blog-post.md into a platform's format, with every figure and "
+        "link an absolute URL of the pushed GitHub repository (from --repo-url, else the "
+        "origin remote, else the answers file) and reports/figures/cover.png (drawn by "
+        "`make report`) as the cover. Writes docs/export/PLATFORM.md (.txt for LinkedIn) and "
+        "never changes the post. The post stays a draft on every platform. A post with WRITE "
+        "prompts left is refused unless --allow-prompts. Exit codes: 0 written, 1 the work "
+        "failed (e.g. dev.to's API), 2 bad input (no post, no repository, prompts left).",
+    )
+    blog.add_argument("path", nargs="?", type=Path, default=Path(), help="project (default: .)")
+    blog.add_argument(
+        "--to",
+        required=True,
+        choices=("devto", "hashnode", "medium", "linkedin"),
+        help="the platform",
+    )
+    blog.add_argument(
+        "--out", type=Path, metavar="FILE", help="where to write (default: docs/export/PLATFORM)"
+    )
+    blog.add_argument(
+        "--repo-url", metavar="URL", help="the GitHub repository (https://github.com/OWNER/REPO)"
+    )
+    blog.add_argument("--branch", default="main", help="the pushed branch (default: main)")
+    blog.add_argument("--canonical-url", metavar="URL", help="where the post first appeared")
+    blog.add_argument("--series", metavar="NAME", help="the series the post belongs to")
+    blog.add_argument("--domain", metavar="DOMAIN", help="your Hashnode blog (NAME.hashnode.dev)")
+    blog.add_argument(
+        "--allow-prompts", action="store_true", help="export even with WRITE prompts left"
+    )
+    blog.add_argument(
+        "--create-draft",
+        action="store_true",
+        help="also create an unpublished dev.to draft (key: environment variable DEVTO_API_KEY)",
+    )
+    blog.add_argument("--api-url", default=None, metavar="URL", help=argparse.SUPPRESS)
+    blog.set_defaults(handler=_cmd_blog)
     return parser
 
 
@@ -234,6 +325,51 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from mlscaffold.check import run_check
 
     return run_check(args.path, output_format=args.format)
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from mlscaffold.publish import Options, run_publish
+
+    return run_publish(
+        Options(
+            path=args.path,
+            yes=args.yes,
+            name=args.name,
+            owner=args.owner,
+            private=args.private,
+            remote=args.remote,
+            homepage=args.homepage,
+            dry_run=args.dry_run,
+        )
+    )
+
+
+def _cmd_portfolio(args: argparse.Namespace) -> int:
+    from mlscaffold.portfolio import run_portfolio
+
+    return run_portfolio(
+        args.folders, out=args.out, username=args.username, site_url=args.site_url, force=args.force
+    )
+
+
+def _cmd_blog(args: argparse.Namespace) -> int:
+    from mlscaffold.blog import DEVTO_API, Options, run_blog
+
+    return run_blog(
+        args.path,
+        Options(
+            platform=args.to,
+            out=args.out,
+            repo_url=args.repo_url,
+            branch=args.branch,
+            canonical_url=args.canonical_url,
+            series=args.series,
+            domain=args.domain,
+            allow_prompts=args.allow_prompts,
+            create_draft=args.create_draft,
+            api_url=args.api_url or DEVTO_API,
+        ),
+    )
 
 
 def _cmd_update(args: argparse.Namespace) -> int:

@@ -21,6 +21,15 @@ through :func:`child_environment`. Repositories are not trusted, which gives thr
 * One error type, :class:`GitError` and its children, whose message ends with git's own
   words (:func:`last_line`).
 
+Pushing (``mlscaffold publish``) needs a transport and a way to log in, so a push differs
+in two ways, and the repository can steer neither: it allows the ``https``, ``ssh`` and
+``file`` transports, and it keeps the user's own credential helpers (their global and
+system ``credential.*``, e.g. ``gh auth setup-git``'s). It runs in a scratch bare
+repository that borrows the project's objects and goes to a URL, never to a remote's
+name, so none of the project's config is read at all: no credential helper,
+``core.sshCommand``, ``url.*.insteadOf``, ``http.proxy`` or ``remote.NAME.receivepack``
+of a repository ever takes part. Hooks stay off and submodules are not pushed.
+
 Git is started through GitPython's command runner, without a shell, with ``GIT_DIR``
 and the other variables git sets while it runs a hook removed (they would point the
 command at another repository), and with every repository named explicitly
@@ -49,6 +58,7 @@ __all__ = [
     "BRANCH",
     "GitError",
     "Identity",
+    "PushRejected",
     "Repository",
     "RepositoryUnreadable",
     "UnsafeRepository",
@@ -61,6 +71,7 @@ __all__ = [
     "initial_commit",
     "is_repository",
     "last_line",
+    "push_config",
     "run",
     "stream",
     "version",
@@ -118,6 +129,22 @@ UNSET = (
 
 FILTER_SETTINGS = frozenset({"clean", "smudge", "process"})
 
+PUSH_CONFIG: tuple[tuple[str, str], ...] = (
+    ("protocol.https.allow", "always"),
+    ("protocol.ssh.allow", "always"),
+    ("protocol.file.allow", "always"),
+    ("push.recurseSubmodules", "no"),
+    ("push.gpgSign", "false"),
+)
+"""What a push needs on top of :data:`HARDENING`: the transports GitHub and tests use."""
+
+PUSH_LIFTED = frozenset({"credential.helper"})
+"""Hardening a push goes without: the user's own helpers log in (see :func:`push_config`)."""
+
+
+class PushRejected(GitError):
+    """The remote refused the push (e.g. its branch has commits this repository lacks)."""
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -150,13 +177,20 @@ def git_available() -> bool:
 
 
 def command(
-    *args: str, location: Sequence[str] = (), config: Sequence[tuple[str, str]] = ()
+    *args: str,
+    location: Sequence[str] = (),
+    config: Sequence[tuple[str, str]] = (),
+    lift: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The argument list for ``git ARGS``: the hardening, then ``location`` (where), then ARGS."""
+    """The argument list for ``git ARGS``: the hardening, then ``location`` (where), then ARGS.
+
+    ``lift`` names hardening settings left out; only :func:`push_config`'s caller uses it.
+    """
     executable = _executable()
     if executable is None:
         raise GitError("git is not installed; install it (https://git-scm.com) and try again")
-    options = [part for key, value in (*HARDENING, *config) for part in ("-c", f"{key}={value}")]
+    hardening = [(key, value) for key, value in HARDENING if key not in lift]
+    options = [part for key, value in (*hardening, *config) for part in ("-c", f"{key}={value}")]
     return [executable, *GLOBAL_OPTIONS, *options, *location, *args]
 
 
@@ -180,13 +214,14 @@ def run(
     failure: str | None = None,
     hint: str = "",
     error: type[GitError] = GitError,
+    lift: frozenset[str] = frozenset(),
 ) -> bytes:
     """Run one git command and return its standard output.
 
     When it fails and ``check`` is set, raise ``error`` with ``failure`` (default: which
     command failed where), git's last words and ``hint``, on one line.
     """
-    argv = command(*args, location=location, config=config)
+    argv = command(*args, location=location, config=config, lift=lift)
     with _feed(stdin) as feed, _inherited_environment_cleaned():
         status, out, err = _gitpython(cwd).execute(
             argv,
@@ -419,11 +454,13 @@ class Repository:
         failure: str | None = None,
         hint: str = "",
         error: type[GitError] = GitError,
+        config: Sequence[tuple[str, str]] = (),
     ) -> bytes:
         """Run ``git ARGS`` in this repository (see :func:`run`)."""
         return run(
             *args,
             location=self.location,
+            config=config,
             cwd=self.work_tree,
             env=env,
             stdin=stdin,
@@ -517,6 +554,169 @@ class Repository:
             "status", "--porcelain", "-z", "--untracked-files=normal", "--ignore-submodules=all"
         )
         return bool(out.strip(b"\0"))
+
+    # --- what ``publish`` needs: branches, remotes, a commit made aside, a push -----------
+
+    def current_branch(self) -> str | None:
+        """The branch checked out; None when HEAD is detached."""
+        out = self.git("symbolic-ref", "--quiet", "HEAD", check=False).decode("utf-8", "replace")
+        ref = out.strip()
+        return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+
+    def has_commits(self) -> bool:
+        """Tell whether HEAD names a commit (False on a branch with no commit yet)."""
+        return bool(self.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False))
+
+    def remote_url(self, name: str) -> str | None:
+        """The ``url`` the repository's config gives remote ``name``; None when it has none."""
+        out = self.git("config", "--get", f"remote.{name}.url", check=False)
+        return out.decode("utf-8", "surrogateescape").strip() or None
+
+    def remotes(self) -> list[str]:
+        """The remotes' names (``git remote``), to compare before and after in tests and undo."""
+        return self.git("remote").decode("utf-8", "surrogateescape").split()
+
+    def changed_paths(self, pathspecs: Sequence[str] = ()) -> list[str]:
+        """Paths (under ``pathspecs``, literal) whose work tree differs from HEAD or the index.
+
+        Untracked files count, ignored files do not. Call :meth:`refuse_filters` first.
+        """
+        literal = [f":(literal){spec}" for spec in pathspecs]
+        out = self.git(
+            "status",
+            "--porcelain",
+            "-z",
+            "--no-renames",
+            "--untracked-files=all",
+            "--ignore-submodules=all",
+            "--",
+            *literal,
+        )
+        entries = [entry for entry in out.split(b"\0") if entry]
+        return sorted({entry[3:].decode("utf-8", "surrogateescape") for entry in entries})
+
+    def commit_aside(self, paths: Sequence[str], message: str, identity: Identity) -> str:
+        """A commit of HEAD plus the work tree's ``paths``, made without moving HEAD.
+
+        Built in a temporary index, so neither the branch nor the index changes: a push that
+        then fails leaves the repository as it was. :meth:`advance` adopts it afterwards.
+        Call :meth:`refuse_filters` first (``git add`` reads the work tree).
+        """
+        failure = "git could not prepare the commit of the results"
+        with tempfile.TemporaryDirectory(prefix="mlscaffold-index-") as scratch:
+            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), **identity.as_environment()}
+            self.git("read-tree", "HEAD", env=env, failure=failure)
+            literal = [f":(literal){path}" for path in paths]
+            self.git("add", "--all", "--", *literal, env=env, failure=failure)
+            tree = self.git("write-tree", env=env, failure=failure).decode("ascii").strip()
+            out = self.git(
+                "commit-tree",
+                "--no-gpg-sign",
+                "-p",
+                "HEAD",
+                "-m",
+                message,
+                tree,
+                env=env,
+                failure=failure,
+            )
+        return out.decode("ascii").strip()
+
+    def advance(self, branch: str, new: str, old: str, paths: Sequence[str]) -> None:
+        """Move ``branch`` from ``old`` to ``new`` (refused if it moved since).
+
+        ``paths`` are staged as ``new`` has them; the rest of the index is left alone.
+        """
+        self.git(
+            "update-ref",
+            "-m",
+            "mlscaffold publish: commit the results",
+            f"refs/heads/{branch}",
+            new,
+            old,
+            failure=f"git could not move {branch} to the new commit",
+        )
+        if paths:
+            literal = [f":(literal){path}" for path in paths]
+            self.git("reset", "--quiet", new, "--", *literal, check=False)
+
+    def objects_folder(self) -> Path:
+        """The folder of this repository's objects (shared by its worktrees)."""
+        out = self.git("rev-parse", "--git-path", "objects").decode("utf-8", "surrogateescape")
+        path = Path(out.strip())
+        return path if path.is_absolute() else (self.work_tree / path).absolute()
+
+    def push(
+        self, url: str, commit: str, branch: str, *, config: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Push ``commit`` to ``branch`` of the repository at ``url`` (a URL, never a remote).
+
+        The push runs in a scratch bare repository that borrows this one's objects
+        (``objects/info/alternates``), so none of this repository's config is read: no
+        ``url.*.insteadOf``, ``http.proxy``, credential helper or ``remote.*`` setting of
+        its own can steer or watch the push. The user's global config logs in (see
+        :func:`push_config`). Raises :class:`PushRejected` when the remote refuses.
+        """
+        objects = self.objects_folder()
+        with tempfile.TemporaryDirectory(prefix="mlscaffold-push-") as scratch:
+            mirror = init(Path(scratch) / "push.git", bare=True, templates=False)
+            info = mirror.git_dir / "objects" / "info"
+            info.mkdir(parents=True, exist_ok=True)
+            (info / "alternates").write_text(f"{objects}\n", encoding="utf-8")
+            args = ("push", "--porcelain", "--no-verify", "--recurse-submodules=no")
+            refspec = f"{commit}:refs/heads/{branch}"
+            status, out, err = _run_status(
+                *args,
+                "--",
+                url,
+                refspec,
+                location=("--git-dir", str(mirror.git_dir)),
+                config=push_config(config),
+                cwd=Path(scratch),
+                lift=PUSH_LIFTED,
+            )
+        if status == 0:
+            return
+        rejected = [
+            line.split("\t")[-1]
+            for line in out.decode("utf-8", "replace").splitlines()
+            if line.startswith("!")
+        ]
+        if rejected:
+            raise PushRejected(f"the push to {url} was rejected: {rejected[0]}")
+        raise GitError(f"git could not push to {url}: {last_line(err)}")
+
+
+def push_config(extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The ``-c`` settings of a push: the transports, and ``extra`` (e.g. gh's helper).
+
+    The push lifts ``credential.helper`` from the hardening (:data:`PUSH_LIFTED`) and runs
+    in a scratch repository (:meth:`Repository.push`), so the helpers that answer are the
+    user's own, from the global and system config; a repository's never are.
+    """
+    return [*PUSH_CONFIG, *extra]
+
+
+def _run_status(
+    *args: str,
+    location: Sequence[str],
+    config: Sequence[tuple[str, str]],
+    cwd: Path,
+    lift: frozenset[str],
+) -> tuple[int, bytes, bytes]:
+    """Run git like :func:`run`, returning its exit status, output and errors (no raise)."""
+    argv = command(*args, location=location, config=config, lift=lift)
+    with _feed(None) as feed, _inherited_environment_cleaned():
+        status, out, err = _gitpython(cwd).execute(
+            argv,
+            istream=feed,
+            env=environment(),
+            with_extended_output=True,
+            with_exceptions=False,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+    return int(status), _as_bytes(out), _as_bytes(err)
 
 
 # --- repositories mlscaffold creates ----------------------------------------------------

@@ -17,7 +17,7 @@ from mlscaffold.check.writeup import paragraphs
 
 GENERATED = """---
 title: "A post"
-draft: true
+published: false
 ---
 
 <!-- Before publishing: replace every WRITE prompt with your own words. -->
@@ -96,7 +96,7 @@ def _rules(repo: Path) -> dict[str, list[str]]:
 
 def _finish_the_post(repo: Path) -> None:
     blog = repo / "docs" / "blog-post.md"
-    text = blog.read_text(encoding="utf-8").replace("draft: true\n", "")
+    text = blog.read_text(encoding="utf-8").replace("published: false\n", "published: true\n")
     for prompt, words in OWN_WORDS.items():
         text = text.replace(prompt, words)
     text = text.replace(paragraphs(GENERATED)[0][1], EDITED_PROBLEM)
@@ -120,7 +120,7 @@ def _fill_results(repo: Path) -> None:
 def test_a_fresh_draft_gets_every_write_up_warning(project: Path) -> None:
     found = _rules(project)
     assert found["writeup-prompts"] == ["2 WRITE prompts left at HEAD: parts only you can write."]
-    assert found["blog-draft-flag"] == ["the front matter says `draft: true` at HEAD."]
+    assert found["blog-draft-flag"] == ["the front matter says `published: false` at HEAD."]
     assert found["writeup-unedited"] == [
         "2 of 2 paragraphs are still the generated draft, word for word."
     ]
@@ -131,6 +131,29 @@ def test_a_fresh_draft_gets_every_write_up_warning(project: Path) -> None:
         if f.rule in found and f.rule.startswith(("writeup", "blog-draft-flag"))
     ]
     assert write_up and all(f.severity.value == "warning" for f in write_up), "they never block"
+
+
+@pytest.mark.parametrize(
+    ("flag", "warned"),
+    [
+        ("published: false", True),
+        ("published: no", True),
+        ("draft: true", True),  # the front matter of projects generated before 1.2.0
+        ("published: true", False),
+        ("draft: false", False),
+        ("", False),
+    ],
+)
+def test_the_draft_flag_is_published_false_or_the_older_draft_true(
+    tmp_path: Path, flag: str, warned: bool
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "blog-post.md").write_text(
+        f'---\ntitle: "A post"\n{flag}\n---\n\nText.\n', encoding="utf-8"
+    )
+    found = _rules(tmp_path)
+    expected = [f"the front matter says `{flag}` in the work tree."] if warned else None
+    assert found.get("blog-draft-flag") == expected
 
 
 def test_paragraphs_skip_front_matter_sections_prompts_and_headings() -> None:

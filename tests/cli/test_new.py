@@ -38,7 +38,7 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
     # The versioned template store, in the user's data folder
     store = home / ".local" / "share" / "mlscaffold" / "templates" / "image-classifier.git"
     assert answers["_src_path"] == str(store)
-    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.1.0"
+    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.2.0"
 
     repo = git.Repo(project)
     assert repo.active_branch.name == "main"
@@ -51,14 +51,13 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
     assert {".copier-answers.yml", "README.md", "LICENSE", "data/raw/.gitkeep"} <= tracked
 
     assert "Created Cats Vs Dogs in cats-vs-dogs" in result.stdout
-    assert "make train" in result.stdout and "git push -u origin main" in result.stdout
     steps = [
         line.split("#")[0].strip() for line in result.stdout.split("Next steps:")[1].splitlines()
     ]
     report, commit, push = (
         steps.index("make report"),
         steps.index('git add -A && git commit -m "Add results"'),
-        steps.index("git push -u origin main"),
+        next(i for i, step in enumerate(steps) if step.endswith("mlscaffold publish")),
     )
     assert report < commit < push, "results are committed before the push that publishes them"
 

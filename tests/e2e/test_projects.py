@@ -172,14 +172,51 @@ def test_pyproject_precommit_and_notebooks_are_well_formed(fresh: Project) -> No
     precommit = yaml.safe_load((fresh.path / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"] for repo in precommit["repos"] for hook in repo["hooks"]}
     assert {"ruff", "nbstripout", "detect-secrets", "check-added-large-files"} <= hooks
-    for notebook in (fresh.path / "notebooks").glob("*.ipynb"):
+    notebooks = sorted((fresh.path / "notebooks").glob("*.ipynb"))
+    for notebook in notebooks:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         for cell in cells:
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [] and cell["execution_count"] is None
+    assert notebooks
     makefile = (fresh.path / "Makefile").read_text(encoding="utf-8")
-    for target in ("install", "data", "train", "evaluate", "report", "test", "lint"):
+    for target in ("install", "data", "train", "evaluate", "report", "check", "test", "lint"):
         assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+# What `pre-commit run --all-files` runs for each third-party hook of the generated config:
+# the hook's own console script (from the same PyPI package the hook repository builds),
+# on the tracked files of the types the hook declares. pre-commit itself would clone the
+# hook repositories from GitHub, which a test may not do.
+PRECOMMIT_HOOKS = {
+    "check-added-large-files": ("check-added-large-files", None),
+    "check-yaml": ("check-yaml", (".yml", ".yaml")),
+    "check-toml": ("check-toml", (".toml",)),
+    "check-merge-conflict": ("check-merge-conflict", None),
+    "detect-private-key": ("detect-private-key", None),
+    "end-of-file-fixer": ("end-of-file-fixer", None),
+    "trailing-whitespace": ("trailing-whitespace-fixer", None),
+    "nbstripout": ("nbstripout", (".ipynb",)),
+}
+
+
+def test_precommit_hooks_pass_and_change_nothing_on_a_fresh_project(fresh: Project) -> None:
+    """A learner's first `pre-commit run --all-files` passes: no hook rewrites a fresh file."""
+    precommit = yaml.safe_load((fresh.path / ".pre-commit-config.yaml").read_text())
+    bin_dir = Path(sys.executable).parent
+    tracked = fresh.run("git", "ls-files").stdout.split()
+    ran = set()
+    for repo in precommit["repos"]:
+        for hook in repo["hooks"]:
+            if hook["id"] not in PRECOMMIT_HOOKS:
+                continue
+            script, suffixes = PRECOMMIT_HOOKS[hook["id"]]
+            files = [f for f in tracked if suffixes is None or f.endswith(suffixes)]
+            assert files, hook["id"]
+            fresh.run(str(bin_dir / script), *hook.get("args", []), *files)
+            ran.add(hook["id"])
+    assert ran == set(PRECOMMIT_HOOKS)
+    assert fresh.run("git", "status", "--porcelain").stdout == "", "a hook changed a file"
 
 
 def test_secret_hooks_that_ci_runs_pass_on_a_fresh_project(fresh: Project) -> None:
@@ -201,7 +238,8 @@ def test_secret_hooks_that_ci_runs_pass_on_a_fresh_project(fresh: Project) -> No
         for hook in repo["hooks"]
         if hook["id"] == "mlscaffold-check"
     )
-    assert push["stages"] == ["pre-push"] and push["entry"] == "mlscaffold check"
+    package = _answers(fresh)["package_name"]
+    assert push["stages"] == ["pre-push"] and push["entry"] == f"python -m {package}.audit"
 
 
 def test_readme_tells_the_whole_story(fresh: Project) -> None:
@@ -220,8 +258,9 @@ def test_blog_draft_has_front_matter_and_the_story(fresh: Project) -> None:
     text = (fresh.path / "docs" / "blog-post.md").read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
     meta = yaml.safe_load(front)
-    assert set(meta) >= {"title", "description", "date", "tags", "canonical_url", "cover_image"}
-    assert meta["draft"] is True and 1 <= len(meta["tags"]) <= 4
+    # one neutral form: no Hugo `draft`, no canonical_url pointing at the GitHub blob
+    assert set(meta) == {"title", "description", "date", "tags", "cover_image", "published"}
+    assert meta["published"] is False and 1 <= len(meta["tags"]) <= 4
     for heading in ("## The problem", "## The data", "## Results", "## What surprised me"):
         assert heading in body
     assert all(body.count(marker) == 1 for marker in MARKERS)
@@ -293,7 +332,7 @@ def test_check_warns_until_the_learner_has_written_and_committed(
             path.read_text(encoding="utf-8"),
         )
         if name == "docs/blog-post.md":
-            text = text.replace("draft: true\n", "")
+            text = text.replace("published: false\n", "published: true\n")
             lines = text.splitlines(keepends=True)
             for number, _ in paragraphs(text):
                 lines[number - 1] = "In my words: " + lines[number - 1]

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from helpers import IN_CI, REPO
 
-TOOLS = ("pytest>=8,<9", "pytest-xdist>=3.5", "pexpect>=4.9", "tomli>=2", "jsonschema>=4")
+TOOLS = (
+    "pytest>=8,<9",
+    "pytest-xdist>=3.5",
+    "pexpect>=4.9",
+    "tomli>=2",
+    "jsonschema>=4",
+    "check-jsonschema>=0.29",
+)
 
 
 def find_python310() -> str | None:

@@ -291,4 +291,4 @@ def test_no_first_person_action_outside_a_write_prompt(reported) -> None:
         claims = [line for line in outside if FIRST_PERSON_ACTION.search(line)]
         assert not claims, (document, claims)
         if document == "docs/blog-post.md":
-            assert text.count("**WRITE:**") >= 3 and "draft: true" in text
+            assert text.count("**WRITE:**") >= 3 and "published: false" in text

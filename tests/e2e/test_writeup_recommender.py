@@ -344,7 +344,7 @@ def test_check_warns_on_the_draft_until_it_is_written_and_committed(
 
 def _written_by_the_learner(text: str) -> str:
     """The document with every prompt answered and every template paragraph rewritten."""
-    text = text.replace("draft: true\n", "")
+    text = text.replace("published: false\n", "published: true\n")
     pieces, last = [], 0
     for match in re.finditer(r"<!-- ([a-z][a-z-]*):start -->.*?<!-- \1:end -->", text, re.S):
         pieces += [_rewrite(text[last : match.start()]), match.group(0)]

@@ -16,7 +16,10 @@ def readme_commands() -> list[str]:
 
 def test_readme_setup_is_two_commands_install_and_test() -> None:
     install, test = readme_commands()
-    assert install.startswith("pip install . && mlscaffold new ")
+    # its own venv first: Debian's system Python refuses `pip install` (PEP 668), and the
+    # project goes beside the clone, not inside it
+    assert install.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install . && ")
+    assert "mlscaffold new image-classifier ../" in install
     assert "python -m pytest" in test
 
 

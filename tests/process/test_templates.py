@@ -84,7 +84,7 @@ def test_wheel_ships_complete_templates_without_bytecode(tmp_path: Path) -> None
         check=True,
         capture_output=True,
     )
-    wheel = next(tmp_path.glob("mlscaffold-*.whl"))
+    wheel = next(tmp_path.glob("mlscaffold_portfolio-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for name in TEMPLATE_NAMES:
         prefix = f"mlscaffold/templates/{name}/"

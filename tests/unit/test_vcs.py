@@ -221,3 +221,141 @@ def test_eight_first_runs_at_once_all_create_the_template_store(
     results = [process.communicate(timeout=120) for process in processes]
     assert [process.returncode for process in processes] == [0] * 8, [err for _, err in results]
     assert len({out for out, _ in results}) == 1
+
+
+# --- what publish needs: a commit made aside, a push that reads none of the project's config
+
+
+def test_a_commit_made_aside_moves_nothing_until_it_is_adopted(
+    isolated: Path, tmp_path: Path
+) -> None:
+    repo = make_repository(tmp_path / "repo")
+    (repo / "b.txt").write_text("staged by the user\n")
+    git(repo, "add", "b.txt")
+    (repo / "a.txt").write_text("two\n")
+    (repo / "reports").mkdir()
+    (repo / "reports" / "m.json").write_text("{}\n")
+    repository = vcs.Repository.at(repo)
+    assert repository is not None
+    head, index = repository.head(), git(repo, "ls-files", "--stage")
+    assert repository.changed_paths(["reports", "a.txt"]) == ["a.txt", "reports/m.json"]
+    assert repository.changed_paths() == ["a.txt", "b.txt", "reports/m.json"]
+
+    commit = repository.commit_aside(
+        ["a.txt", "reports/m.json"], "results", vcs.Identity("A", "a@x")
+    )
+    assert (repository.head(), git(repo, "ls-files", "--stage")) == (head, index)
+    assert git(repo, "show", "--name-only", "--format=%s", commit).split() == [
+        "results",
+        "a.txt",
+        "reports/m.json",
+    ]  # b.txt, staged by the user, is not in it
+
+    repository.advance("main", commit, head, ["a.txt", "reports/m.json"])
+    assert repository.head() == commit
+    assert git(repo, "status", "--porcelain").splitlines() == ["A  b.txt"]
+    with pytest.raises(GitError, match="could not move main"):
+        repository.advance("main", head, head, [])  # main is no longer at `head`
+
+
+def test_branch_remote_and_commits_are_read_without_surprises(
+    isolated: Path, tmp_path: Path
+) -> None:
+    repo = make_repository(tmp_path / "repo")
+    repository = vcs.Repository.at(repo)
+    assert repository is not None
+    assert repository.current_branch() == "main" and repository.has_commits()
+    assert repository.remote_url("origin") is None and repository.remotes() == []
+    git(repo, "remote", "add", "origin", "https://github.com/a/b.git")
+    assert repository.remote_url("origin") == "https://github.com/a/b.git"
+    git(repo, "checkout", "--quiet", "--detach")
+    assert repository.current_branch() is None
+    empty = vcs.init(tmp_path / "empty")
+    assert not empty.has_commits()
+
+
+def test_a_push_reads_none_of_the_repositorys_config(isolated: Path, tmp_path: Path) -> None:
+    repo = make_repository(tmp_path / "repo")
+    remote = vcs.init(tmp_path / "remote.git", bare=True, templates=False).git_dir
+    decoy = vcs.init(tmp_path / "decoy.git", bare=True, templates=False).git_dir
+    git(repo, "remote", "add", "origin", str(remote))
+    for key, value in {
+        f"url.{decoy}.insteadOf": str(remote),
+        f"url.{decoy}.pushInsteadOf": str(remote),
+        "remote.origin.receivepack": str(isolated),
+        "remote.origin.vcs": "canary",
+        "core.sshCommand": str(isolated),
+        "credential.helper": f"!{isolated}",
+        "core.hooksPath": str(tmp_path / "hooks"),
+    }.items():
+        git(repo, "config", key, value)
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "pre-push").write_text(f'#!/bin/sh\n"{isolated}" pre-push\n')
+    (tmp_path / "hooks" / "pre-push").chmod(0o755)
+    repository = vcs.Repository.at(repo)
+    assert repository is not None
+    repository.push(str(remote), repository.head(), "main")
+    assert git(remote, "rev-parse", "main").strip() == repository.head()
+    assert git(decoy, "for-each-ref") == ""
+    assert ran(tmp_path) == ""
+
+
+def test_a_push_logs_in_with_the_users_helper_never_the_repositorys(
+    isolated: Path, tmp_path: Path, home: Path
+) -> None:
+    import base64
+    import http.server
+    import threading
+
+    seen: list[dict[str, str]] = []
+
+    class Refuse(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(dict(self.headers))
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="test"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/ada/demo.git"
+    record = tmp_path / "helper.txt"
+    with (home / ".gitconfig").open("a") as config:
+        config.write(
+            f"[credential]\n\thelper = \"!f() {{ echo $1 >> '{record}'; "
+            'echo username=ada; echo password=s3cret; }; f"\n'
+        )
+    repo = make_repository(tmp_path / "repo")
+    git(repo, "config", "credential.helper", f"!{isolated}")
+    git(repo, "config", f"credential.{url}.helper", f"!{isolated}")
+    git(repo, "config", "http.extraHeader", "X-Leak: yes")
+    repository = vcs.Repository.at(repo)
+    assert repository is not None
+    try:
+        with pytest.raises(GitError, match="could not push to"):
+            repository.push(
+                url, repository.head(), "main", config=[("protocol.http.allow", "always")]
+            )
+    finally:
+        server.shutdown()
+    assert record.read_text().split()[0] == "get"
+    expected = "Basic " + base64.b64encode(b"ada:s3cret").decode()
+    assert any(headers.get("Authorization") == expected for headers in seen)
+    assert not any("X-Leak" in headers for headers in seen)
+    assert ran(tmp_path) == ""
+
+
+def test_a_refused_push_is_push_rejected(isolated: Path, tmp_path: Path) -> None:
+    repo = make_repository(tmp_path / "repo")
+    other = make_repository(tmp_path / "other")
+    git(other, "commit", "--quiet", "--no-gpg-sign", "--allow-empty", "-m", "theirs")
+    remote = vcs.init(tmp_path / "remote.git", bare=True, templates=False).git_dir
+    git(other, "push", "--quiet", str(remote), "main")
+    repository = vcs.Repository.at(repo)
+    assert repository is not None
+    with pytest.raises(vcs.PushRejected, match=r"rejected: \[rejected\] \(fetch first\)"):
+        repository.push(str(remote), repository.head(), "main")

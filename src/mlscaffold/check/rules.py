@@ -323,8 +323,9 @@ BLOG_DRAFT_FLAG = Rule(
     WARNING,
     "docs",
     "Blog post still marked as a draft",
-    "When the post reads as yours, delete the `draft: true` line from its front matter and "
-    "set `canonical_url` to where it first appears, then commit.",
+    "When the post reads as yours, set `published: true` in its front matter (exports stay "
+    "drafts on each platform) and add `canonical_url` once it first appears somewhere, then "
+    "commit.",
 )
 WRITEUP_UNEDITED = Rule(
     "writeup-unedited",

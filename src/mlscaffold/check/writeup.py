@@ -3,7 +3,8 @@
 mlscaffold's templates leave two kinds of text for the learner: ``> **WRITE:**`` prompts
 (what only they can say) and a generated draft around measured sections that
 ``make report`` fills in. These rules warn, never block, while prompts remain, while the
-blog's front matter says ``draft: true``, while blog paragraphs are still word for word the
+blog's front matter says ``published: false`` (or, in projects generated before
+template 1.2.0, ``draft: true``), while blog paragraphs are still word for word the
 generated draft, and while results in the work tree are not committed.
 
 They judge what ``git push`` would publish: the documents as they are at HEAD. The
@@ -31,7 +32,8 @@ RESULTS = "reports/"
 
 PROMPT = "**WRITE:**"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
-_DRAFT = re.compile(r"(?m)^draft:[ \t]*(?:true|yes)[ \t]*$")
+_DRAFT = re.compile(r"(?m)^(?:published:[ \t]*(?:false|no)|draft:[ \t]*(?:true|yes))[ \t]*$")
+"""Not yet the learner's: ``published: false`` (templates 1.2.0 on), ``draft: true`` before."""
 _SECTION = re.compile(r"<!-- ([a-z][a-z-]*):start -->.*?<!-- \1:end -->", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MIN_WORDS = 8
@@ -97,7 +99,7 @@ def findings(published: Published) -> Iterator[Finding]:
         if front and draft:
             yield rules.BLOG_DRAFT_FLAG.finding(
                 BLOG,
-                f"the front matter says `draft: true` {at}.",
+                f"the front matter says `{draft.group(0).strip()}` {at}.",
                 line=_line_of(blog, front.start(1) + draft.start()),
             )
         if published.generated_blog is not None:
