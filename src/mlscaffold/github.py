@@ -14,6 +14,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 
 from mlscaffold.errors import MlscaffoldError
@@ -63,6 +64,8 @@ class GitHub:
         try:
             completed = subprocess.run(
                 [self.executable, *args],
+                # never inside the project: gh may run git, which would read its config
+                cwd=tempfile.gettempdir(),
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 env={**os.environ, **ENVIRONMENT},
