@@ -204,11 +204,11 @@ def project(cli, env, tmp_path: Path) -> Path:
 
 
 def newer_templates(tmp_path: Path) -> Path:
-    """A copy of the installed templates where image-classifier is 1.3.0 with a new file."""
+    """A copy of the installed templates where image-classifier is 1.4.0 with a new file."""
     destination = tmp_path / "v110"
     shutil.copytree(templates_root(), destination, ignore=shutil.ignore_patterns("_shared"))
     config = destination / TEMPLATE / "copier.yml"
-    config.write_text(config.read_text().replace('default: "1.2.0"', 'default: "1.3.0"'))
+    config.write_text(config.read_text().replace('default: "1.3.0"', 'default: "1.4.0"'))
     (destination / TEMPLATE / "template" / "docs" / "faq.md").write_text("# FAQ\n")
     return destination
 
@@ -274,7 +274,7 @@ def test_tampered_answers_cannot_put_a_folder_into_the_template_store(
     evil = attacker / "evil"
     shutil.copytree(templates_root() / TEMPLATE, evil)
     config = evil / "copier.yml"
-    config.write_text(config.read_text().replace('default: "1.2.0"', 'default: "9.9.9"'))
+    config.write_text(config.read_text().replace('default: "1.3.0"', 'default: "9.9.9"'))
     (evil / "template" / "EVIL.md").write_text("planted\n")
     answers_file = attacker / ".copier-answers.yml"
     answers = yaml.safe_load(answers_file.read_text())

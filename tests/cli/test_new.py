@@ -38,7 +38,7 @@ def test_defaults_make_a_committed_project_named_after_the_folder(
     # The versioned template store, in the user's data folder
     store = home / ".local" / "share" / "mlscaffold" / "templates" / "image-classifier.git"
     assert answers["_src_path"] == str(store)
-    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.2.0"
+    assert answers["_commit"] == answers["_mlscaffold_version"] == "1.3.0"
 
     repo = git.Repo(project)
     assert repo.active_branch.name == "main"

@@ -57,7 +57,7 @@ def test_scanner_comparison_runs_on_a_small_repository(tmp_path: Path) -> None:
 
 def test_scale_benchmarks_start_and_document_their_options() -> None:
     """The scale benchmarks run for many minutes at real sizes; here they must at least start."""
-    for script in ("scale_recommender.py", "scale_image_classifier.py"):
+    for script in ("scale_recommender.py", "scale_image_classifier.py", "scale_kaggle_entry.py"):
         done = subprocess.run(
             [sys.executable, str(REPO / "benchmarks" / script), "--help"],
             capture_output=True,

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,27 +87,31 @@ def generate(variant: Variant, workspace: Path, env: dict[str, str]) -> Project:
     return Project(workspace / "project", project_env)
 
 
-def build_venv(project: Project, venv: Path, *, torch: bool) -> str:
-    """A brand-new virtualenv holding ``project`` installed with ``pip install -e ".[dev]"``.
+def build_venv(
+    project: Project, venv: Path, *, torch: bool, extras: Sequence[str] = ("dev",)
+) -> str:
+    """A brand-new virtualenv holding ``project`` installed with ``pip install -e ".[EXTRAS]"``.
 
     It proves the generated pyproject.toml declares what the project's tests, linters
-    and ``make`` targets need; every variant of the template then runs in it. With
-    ``torch``, the version this suite runs with is installed first and the ``torch``
-    extra after it, so pip never reaches for a multi-GB CUDA build. Returns its python.
+    and ``make`` targets need; every variant of the template then runs in it. ``extras``
+    are the optional groups to install (``dev`` by default; the demo and service tests
+    add ``serve`` and ``demo``). With ``torch``, the version this suite runs with is
+    installed first and the ``torch`` extra after it, so pip never reaches for a
+    multi-GB CUDA build. Returns its python.
     """
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = str(venv / "bin" / "python")
     env = {key: value for key, value in project.env.items() if key != "PYTHONPATH"}
     installer = Project(project.path, env, python)
     pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    extras = "dev"
+    groups = list(extras)
     if torch:
         import torch as installed_torch
 
         release = installed_torch.__version__.split("+")[0]
         installer.run(*pip, f"torch=={release}", timeout=1200)
-        extras = "dev,torch"
-    installer.run(*pip, "-e", f".[{extras}]", timeout=1200)
+        groups.append("torch")
+    installer.run(*pip, "-e", f".[{','.join(groups)}]", timeout=1200)
     return python
 
 
