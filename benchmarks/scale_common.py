@@ -170,6 +170,30 @@ def table(name: str, rows: Sequence[Measurement], note: str = "") -> str:
     return "\n".join(lines)
 
 
+def guard(
+    label: str, command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: float
+) -> Measurement:
+    """A run that asks for too much and must stop with one line and exit 2 before any fit."""
+    result = measure(
+        f"{label} (must refuse with one line, exit 2)",
+        command,
+        cwd,
+        env,
+        goal="exit 2, no fit",
+        timeout=timeout,
+    )
+    print(result.row(), result.tail.strip()[-600:], sep="\n", flush=True)
+    return result
+
+
+def report(name: str, rows: Sequence[Measurement], note: str, write: bool) -> None:
+    """Print the table of ``rows``; with ``write``, also put it in benchmarks/README.md."""
+    text = table(name, rows, note)
+    print(text)
+    if write:
+        write_table(name, text)
+
+
 def write_table(name: str, text: str) -> None:
     """Replace the ``scale-NAME`` section of benchmarks/README.md (appended if absent)."""
     start, end = f"<!-- scale-{name}:start -->", f"<!-- scale-{name}:end -->"

@@ -37,8 +37,7 @@ from scale_common import (  # the benchmarks folder is not a package
     isolated_env,
     measure,
     project_env,
-    table,
-    write_table,
+    report,
 )
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -135,10 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="scale-image-") as tmp:
         rows = run(args.quick, Path(tmp))
     note = "synthetic images of the real CIFAR-10 format and size; CPU only"
-    text = table("image-classifier", rows, note)
-    print(text)
-    if args.write and not args.quick:
-        write_table("image-classifier", text)
+    report("image-classifier", rows, note, args.write and not args.quick)
     return 0 if all(row.ok for row in rows) else 1
 
 

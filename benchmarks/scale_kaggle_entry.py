@@ -35,11 +35,11 @@ import pandas as pd
 from scale_common import (
     Measurement,
     generate,
+    guard,
     isolated_env,
     measure,
     project_env,
-    table,
-    write_table,
+    report,
 )
 
 CARDINALITIES = (3, 7, 30, 200, 1000)
@@ -197,16 +197,9 @@ def run(shapes: list[Shape], data_dir: Path, timeout: float) -> list[Measurement
             if shape.task == "binary":
                 package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
                 refused = [sys.executable, "-m", f"{package}.train", "--memory-gib", "0.5"]
-                guard = measure(
-                    f"{shape.task}: `--memory-gib 0.5` (must refuse with one line, exit 2)",
-                    refused,
-                    project,
-                    penv,
-                    goal="exit 2, no fit",
-                    timeout=timeout,
-                )
-                print(guard.row(), guard.tail.strip()[-600:], sep="\n", flush=True)
-                rows.append(guard)
+                label = f"{shape.task}: `--memory-gib 0.5`"
+                guard_run = guard(label, refused, project, penv, timeout)
+                rows.append(guard_run)
     return rows
 
 
@@ -221,10 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.tasks.split(","))
     shapes = [shape for shape in (QUICK if args.quick else FULL) if shape.task in wanted]
     rows = run(shapes, args.data_dir, args.timeout)
-    text = table("kaggle-entry", rows, note="synthetic competitions of a Kaggle Playground shape")
-    print(text)
-    if args.write and not args.quick:
-        write_table("kaggle-entry", text)
+    note = "synthetic competitions of a Kaggle Playground shape"
+    report("kaggle-entry", rows, note, args.write and not args.quick)
     trained = [row for row in rows if "must refuse" not in row.label]
     guards = [row for row in rows if "must refuse" in row.label]
     ok = all(row.ok for row in trained) and all(row.returncode == 2 for row in guards)

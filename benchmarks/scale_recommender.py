@@ -36,11 +36,11 @@ import pandas as pd
 from scale_common import (
     Measurement,
     generate,
+    guard,
     isolated_env,
     measure,
     project_env,
-    table,
-    write_table,
+    report,
 )
 
 STARS_CSV = np.arange(1, 11) / 2
@@ -70,7 +70,7 @@ FULL = [
     Shape("ml-25m", 162_541, 59_047, 25_000_095, "csv", "< 20 CPU min, < 6 GiB"),
 ]
 QUICK = [
-    Shape("ml-1m", 300, 200, 12_000, "dat", "smoke"),
+    Shape("ml-1m", 600, 400, 12_000, "dat", "smoke"),
     Shape("ml-25m", 2_000, 30_000, 150_000, "csv", "smoke"),
 ]
 
@@ -216,16 +216,9 @@ def run(shapes: list[Shape], data_dir: Path, timeout: float, quick: bool) -> lis
             rows.append(result)
             if shape.fmt == "csv":
                 refused = [sys.executable, "-m", f"{package}.train", "--models", "ease,svd", *extra]
-                guard = measure(
-                    f"{shape.name} shape: `--models ease,svd` (must refuse with one line, exit 2)",
-                    refused,
-                    project,
-                    penv,
-                    goal="exit 2, no fit",
-                    timeout=timeout,
-                )
-                print(guard.row(), guard.tail.strip()[-600:], sep="\n", flush=True)
-                rows.append(guard)
+                label = f"{shape.name} shape: `--models ease,svd`"
+                guard_run = guard(label, refused, project, penv, timeout)
+                rows.append(guard_run)
     return rows
 
 
@@ -239,10 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     shapes = QUICK if args.quick else FULL
     data_dir = args.data_dir / "quick" if args.quick else args.data_dir
     rows = run(shapes, data_dir, args.timeout, args.quick)
-    text = table("recommender", rows, note="synthetic files in the MovieLens formats")
-    print(text)
-    if args.write and not args.quick:
-        write_table("recommender", text)
+    report(
+        "recommender",
+        rows,
+        "synthetic files in the MovieLens formats",
+        args.write and not args.quick,
+    )
     trained = [row for row in rows if "must refuse" not in row.label]
     guards = [row for row in rows if "must refuse" in row.label]
     ok = all(row.ok for row in trained) and all(row.returncode == 2 for row in guards)
