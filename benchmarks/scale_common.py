@@ -11,6 +11,7 @@ benchmarks/README.md between ``<!-- scale-NAME:start -->`` and ``<!-- scale-NAME
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -35,22 +36,46 @@ class Measurement:
     returncode: int
     tail: str
     goal: str = ""
+    expected: int = 0
+    """The exit code that makes the run a success (2 for a run that must be refused)."""
+    limits: tuple[float, float] = (0.0, 0.0)
+    """The goal's CPU seconds and peak GiB (0: none), checked in the outcome column."""
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0
+        return self.returncode == self.expected
+
+    def verdict(self) -> str:
+        """ "goal met", or by how much each limit of the goal was missed ("" without limits)."""
+        cpu, gib = self.limits
+        missed = []
+        if cpu and self.cpu_s > cpu:
+            missed.append(f"CPU {self.cpu_s / cpu:.1f}x the goal")
+        if gib and self.peak_mib / 1024 > gib:
+            missed.append(f"memory {self.peak_mib / 1024 / gib:.1f}x the goal")
+        if not (cpu or gib):
+            return ""
+        return "goal missed: " + ", ".join(missed) if missed else "goal met"
 
     def row(self) -> str:
-        outcome = "ok" if self.ok else f"exit {self.returncode}: {last_line(self.tail)}"
+        if self.ok:
+            outcome = "ok" if self.expected == 0 else f"ok: {last_line(self.tail)}"
+            outcome += f", {self.verdict()}" if self.verdict() else ""
+        elif self.returncode == 0:
+            outcome = f"FAILED: exit 0, expected {self.expected}"
+        else:
+            outcome = f"exit {self.returncode}: {last_line(self.tail)}"
         return (
             f"| {self.label} | {self.wall_s:.1f} s | {self.cpu_s:.1f} s | "
             f"{self.peak_mib / 1024:.2f} GiB | {self.goal} | {outcome} |"
         )
 
 
-def last_line(text: str) -> str:
+def last_line(text: str, limit: int = 160) -> str:
+    """The output's last line for a table cell: pipes escaped, cut at a word near ``limit``."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1].replace("|", "\\|")[:160] if lines else ""
+    line = lines[-1].replace("|", "\\|") if lines else ""
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + " ..."
 
 
 def isolated_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -97,6 +122,28 @@ def project_env(project: Path, env: Mapping[str, str]) -> dict[str, str]:
     return result
 
 
+LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    except OSError as error:
+        print(f"cannot run {sys.argv[2]}: {error}", file=sys.stderr, flush=True)
+    os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"returncode": os.waitstatus_to_exitcode(status), "cpu_s": usage.ru_utime
+               + usage.ru_stime, "peak_kib": usage.ru_maxrss}, out)
+"""
+"""Runs the measured command as its own child and writes that child's resources to a file.
+
+Linux starts a child's peak RSS (``ru_maxrss``) at the RSS of the process it was forked from,
+so a command forked straight from a benchmark that has just written gigabytes of data would
+report the benchmark's memory as its own. Forked from this small launcher, it reports its
+own (plus the launcher's few MiB)."""
+
+
 def measure(
     label: str,
     command: Sequence[str],
@@ -105,20 +152,26 @@ def measure(
     *,
     goal: str = "",
     timeout: float | None = None,
+    expected: int = 0,
+    limits: tuple[float, float] = (0.0, 0.0),
 ) -> Measurement:
     """Run ``command`` and measure its own process tree (wall, CPU, peak RSS).
 
-    ``os.wait4`` returns the resources of exactly this child and the descendants it
-    waited for (``make`` waits for its recipe's Python), so runs measured one after
-    another in one benchmark process do not leak into each other's numbers.
+    ``os.wait4`` in :data:`LAUNCHER` returns the resources of exactly the command and the
+    descendants it waited for (``make`` waits for its recipe's Python), so runs measured one
+    after another in one benchmark process do not leak into each other's numbers.
     """
     import tempfile
     import threading
 
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log,
+        tempfile.TemporaryDirectory(prefix="measure-") as scratch,
+    ):
+        report_file = Path(scratch) / "usage.json"
         started = time.perf_counter()
         process = subprocess.Popen(
-            list(command),
+            [sys.executable, "-c", LAUNCHER, str(report_file), *command],
             cwd=cwd,
             env=dict(env),
             stdout=log,
@@ -135,18 +188,24 @@ def measure(
         if timer:
             timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            launcher_code = process.wait()
         finally:
             if timer:
                 timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
         log.seek(0)
         output = log.read()
+        if report_file.is_file():
+            usage = json.loads(report_file.read_text(encoding="utf-8"))
+        else:  # killed before the command ended
+            usage = {"returncode": launcher_code, "cpu_s": float("nan"), "peak_kib": 0}
     if timed_out.is_set():
         output += f"\ntimed out after {timeout:.0f} s"
-    cpu = usage.ru_utime + usage.ru_stime
-    return Measurement(label, wall, cpu, usage.ru_maxrss / 1024, process.returncode, output, goal)
+    returncode = int(usage["returncode"])
+    peak = usage["peak_kib"] / 1024
+    return Measurement(
+        label, wall, usage["cpu_s"], peak, returncode, output, goal, expected, limits
+    )
 
 
 def machine() -> str:
@@ -181,17 +240,22 @@ def guard(
         env,
         goal="exit 2, no fit",
         timeout=timeout,
+        expected=2,
     )
     print(result.row(), result.tail.strip()[-600:], sep="\n", flush=True)
     return result
 
 
-def report(name: str, rows: Sequence[Measurement], note: str, write: bool) -> None:
-    """Print the table of ``rows``; with ``write``, also put it in benchmarks/README.md."""
+def report(name: str, rows: Sequence[Measurement], note: str, write: bool) -> int:
+    """Print the table of ``rows``; with ``write``, also put it in benchmarks/README.md.
+
+    Returns the benchmark's exit code: 0 when every run ended as it must, else 1.
+    """
     text = table(name, rows, note)
     print(text)
     if write:
         write_table(name, text)
+    return 0 if all(row.ok for row in rows) else 1
 
 
 def write_table(name: str, text: str) -> None:

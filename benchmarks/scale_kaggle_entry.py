@@ -27,7 +27,7 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,13 @@ class Shape:
     rows: int
     test_rows: int
     goal: str = ""
+    flags: tuple[str, ...] = ()
+    """Flags of ``python -m PACKAGE.train`` instead of the default ``make train``."""
+
+    @property
+    def data(self) -> dict[str, object]:
+        """What the files depend on (the flags do not)."""
+        return {"task": self.task, "rows": self.rows, "test_rows": self.test_rows}
 
     @property
     def answers(self) -> dict[str, str]:
@@ -68,12 +75,17 @@ class Shape:
 
 
 GOAL = "< 3 CPU min, < 2 GiB"
+LIMITS = (180.0, 2.0)
+FAST_MULTICLASS = ("--learning-rate", "0.3", "--n-folds", "3")
+"""Multiclass grows one tree per class each round; these flags trade a little log loss for
+time (the README says how much)."""
 FULL = [
     Shape("binary", "roc_auc", 1_000_000, 400_000, GOAL),
     Shape("multiclass", "logloss", 1_000_000, 400_000, GOAL),
+    Shape("multiclass", "logloss", 1_000_000, 400_000, GOAL, FAST_MULTICLASS),
     Shape("regression", "rmse", 1_000_000, 400_000, GOAL),
 ]
-QUICK = [Shape(shape.task, shape.metric, 20_000, 5_000, "smoke") for shape in FULL]
+QUICK = [Shape(shape.task, shape.metric, 20_000, 5_000, "smoke", shape.flags) for shape in FULL]
 CLASSES = ["alpha", "beta", "gamma", "delta"]
 
 
@@ -122,7 +134,7 @@ def synthetic_frame(shape: Shape, rows: int, seed: int) -> tuple[pd.DataFrame, n
 def write_competition(shape: Shape, folder: Path) -> Path:
     """Write ``shape``'s three files into ``folder`` unless the same shape is already there."""
     marker = folder / "shape.json"
-    if marker.is_file() and json.loads(marker.read_text()) == asdict(shape):
+    if marker.is_file() and json.loads(marker.read_text()) == shape.data:
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     train, score = synthetic_frame(shape, shape.rows, 0)
@@ -142,7 +154,7 @@ def write_competition(shape: Shape, folder: Path) -> Path:
     train.to_csv(folder / "train.csv", index=False, chunksize=200_000)
     test.to_csv(folder / "test.csv", index=False, chunksize=200_000)
     sample.to_csv(folder / "sample_submission.csv", index=False)
-    marker.write_text(json.dumps(asdict(shape)))
+    marker.write_text(json.dumps(shape.data))
     return folder
 
 
@@ -160,15 +172,23 @@ def run(shapes: list[Shape], data_dir: Path, timeout: float) -> list[Measurement
         env = isolated_env(Path(scratch) / "home")
         for shape in shapes:
             folder = write_competition(shape, data_dir / f"{shape.task}-{shape.rows}")
-            project = generate("kaggle-entry", Path(scratch) / shape.task, shape.answers, env)
+            workspace = Path(scratch) / "-".join([shape.task, *shape.flags])
+            project = generate("kaggle-entry", workspace, shape.answers, env)
             _link(folder, project)
-            label = (
-                f"{shape.task} ({shape.metric}), {shape.rows:,} train x 15 columns, "
-                f"{shape.test_rows:,} test: default `make train`"
-            )
-            command = ["make", "train", f"PYTHON={sys.executable}"]
+            package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
+            label = f"{shape.task} ({shape.metric}), {shape.rows:,} train x 15 columns, "
+            label += f"{shape.test_rows:,} test: "
+            if shape.flags:
+                label += f"`python -m PACKAGE.train {' '.join(shape.flags)}`"
+                command = [sys.executable, "-m", f"{package}.train", *shape.flags]
+            else:
+                label += "default `make train`"
+                command = ["make", "train", f"PYTHON={sys.executable}"]
             penv = project_env(project, env)
-            result = measure(label, command, project, penv, goal=shape.goal, timeout=timeout)
+            limits = LIMITS if shape.goal == GOAL else (0.0, 0.0)
+            result = measure(
+                label, command, project, penv, goal=shape.goal, timeout=timeout, limits=limits
+            )
             print(result.row(), flush=True)
             print(result.tail[-2500:], flush=True)
             metrics_file = project / "reports" / "metrics.json"
@@ -195,9 +215,8 @@ def run(shapes: list[Shape], data_dir: Path, timeout: float) -> list[Measurement
                 )
             rows.append(result)
             if shape.task == "binary":
-                package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
-                refused = [sys.executable, "-m", f"{package}.train", "--memory-gib", "0.5"]
-                label = f"{shape.task}: `--memory-gib 0.5`"
+                refused = [sys.executable, "-m", f"{package}.train", "--memory-gib", "0.1"]
+                label = f"{shape.task}: `--memory-gib 0.1`"
                 guard_run = guard(label, refused, project, penv, timeout)
                 rows.append(guard_run)
     return rows
@@ -215,11 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     shapes = [shape for shape in (QUICK if args.quick else FULL) if shape.task in wanted]
     rows = run(shapes, args.data_dir, args.timeout)
     note = "synthetic competitions of a Kaggle Playground shape"
-    report("kaggle-entry", rows, note, args.write and not args.quick)
-    trained = [row for row in rows if "must refuse" not in row.label]
-    guards = [row for row in rows if "must refuse" in row.label]
-    ok = all(row.ok for row in trained) and all(row.returncode == 2 for row in guards)
-    return 0 if ok else 1
+    return report("kaggle-entry", rows, note, args.write and not args.quick)
 
 
 if __name__ == "__main__":
