@@ -16,6 +16,7 @@ from mlscaffold import interrupts  # before anything else: it imports only `sign
 def run() -> None:
     """Install the signal handlers, then load and run the command line; exit with its code."""
     interrupts.install()
+    interrupts.exit_after_command()
     try:
         from mlscaffold.cli import main
 

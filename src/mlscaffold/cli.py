@@ -450,9 +450,10 @@ def _cmd_new(args: argparse.Namespace) -> int:
         force=args.force,
     )
     asks = interactive and not args.defaults
-    result = generate(request, confirm=confirm_summary if asks else None)
-    if not args.quiet:
-        from mlscaffold.summary import next_steps
+    with interrupts.settled() as complete:
+        result = generate(request, confirm=confirm_summary if asks else None, done=complete.hold)
+        if not args.quiet:
+            from mlscaffold.summary import next_steps
 
-        print(next_steps(result))
+            print(next_steps(result))
     return 0

@@ -54,8 +54,17 @@ class Result:
     note: str | None = None
 
 
-def generate(request: Request, confirm: Confirm | None = None) -> Result:
-    """Generate a project; on any failure or Ctrl-C, leave nothing mlscaffold created."""
+def generate(
+    request: Request,
+    confirm: Confirm | None = None,
+    done: Callable[[], None] | None = None,
+) -> Result:
+    """Generate a project; on any failure or Ctrl-C, leave nothing mlscaffold created.
+
+    ``done`` is called once the project is complete, still inside the ``try`` that undoes
+    it: the command line holds signals back from there (``interrupts.settled``), so a late
+    Ctrl-C can neither undo a finished project nor report it as cancelled.
+    """
     if request.git and not vcs.git_available():
         raise UsageError("git is not installed; install it or pass --no-git")
     if request.destination is not None:
@@ -78,6 +87,8 @@ def generate(request: Request, confirm: Confirm | None = None) -> Result:
             files = sum(1 for path in staging.rglob("*") if path.is_file())
             placement.move_in(staging, destination)
         commit, note = first_commit(request, destination, answers, placement, before)
+        if done is not None:
+            done()
     except BaseException as error:
         placement.undo()
         if isinstance(error, KeyboardInterrupt):

@@ -25,6 +25,17 @@ SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 """The signals turned into :class:`Terminated` (Windows has no SIGHUP)."""
 
 
+_exits_after_command = False
+"""True in the ``mlscaffold`` process itself (set by :func:`exit_after_command`), where
+nothing follows the command but the exit; False where the command line runs in-process."""
+
+
+def exit_after_command() -> None:
+    """Say that this process ends when the command returns (the console script does)."""
+    global _exits_after_command
+    _exits_after_command = True
+
+
 class Terminated(KeyboardInterrupt):
     """The process was asked to stop by a signal; handled exactly like Ctrl-C."""
 
@@ -101,3 +112,48 @@ class held:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+class settled:
+    """Once the work is complete, ignore signals until its report is out, then restore them.
+
+    A signal after the project is committed but before the command has printed its next
+    steps would report "cancelled" about a project that is there and complete. Call
+    :meth:`hold` as the last step of the work, inside the ``try`` that undoes it (a signal
+    before that still undoes it); the exit of the ``with`` puts the handlers back. The
+    handlers are swapped rather than the signals masked, since a mask holds only in its own
+    thread and the kernel may hand a process's signal to any thread that does not mask it.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[int, Handler] | None = None
+
+    def __enter__(self) -> settled:
+        return self
+
+    def hold(self) -> None:
+        """From now on the work counts as done: signals are ignored."""
+        if self._previous is not None:
+            return
+        self._previous = {}
+        for signum in (signal.SIGINT, *SIGNALS):
+            try:
+                self._previous[signum] = signal.signal(signum, signal.SIG_IGN)
+            except ValueError:  # not the main thread: no handler to swap
+                break
+
+    def drop(self) -> None:
+        """Put back the handlers :meth:`hold` replaced.
+
+        In the ``mlscaffold`` process itself signals stay ignored: only the exit is left,
+        and a signal on the way there must not turn the finished command into "cancelled".
+        """
+        previous, self._previous = self._previous, None
+        if previous is None or _exits_after_command:
+            return
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+
+    def __exit__(self, *exc: object) -> None:
+        self.drop()
