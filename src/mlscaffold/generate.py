@@ -62,7 +62,7 @@ def generate(
     """Generate a project; on any failure or Ctrl-C, leave nothing mlscaffold created.
 
     ``done`` is called once the project is complete, still inside the ``try`` that undoes
-    it: the command line holds signals back from there (``interrupts.settled``), so a late
+    it: the command line ignores signals from there (``interrupts.settled``), so a late
     Ctrl-C can neither undo a finished project nor report it as cancelled.
     """
     if request.git and not vcs.git_available():

@@ -70,7 +70,7 @@ def install() -> dict[int, Handler]:
 
 
 def restore(previous: Mapping[int, Handler]) -> None:
-    """Put back the handlers :func:`install` replaced."""
+    """Put back the handlers :func:`install` or :func:`ignore` replaced."""
     for signum, handler in previous.items():
         try:
             signal.signal(signum, handler)
@@ -78,13 +78,20 @@ def restore(previous: Mapping[int, Handler]) -> None:
             break
 
 
-def ignore() -> None:
-    """Ignore Ctrl-C, SIGTERM and SIGHUP from now on: the work is done, only exiting is left."""
+def ignore() -> dict[int, Handler]:
+    """Ignore Ctrl-C, SIGTERM and SIGHUP from now on: the work is done, only exiting is left.
+
+    Returns the handlers it replaced (those Python knows), for :func:`restore`.
+    """
+    previous: dict[int, Handler] = {}
     for signum in (signal.SIGINT, *SIGNALS):
         try:
-            signal.signal(signum, signal.SIG_IGN)
-        except ValueError:
+            handler = signal.signal(signum, signal.SIG_IGN)
+        except ValueError:  # not the main thread
             break
+        if handler is not None:
+            previous[signum] = handler
+    return previous
 
 
 class held:
@@ -133,14 +140,8 @@ class settled:
 
     def hold(self) -> None:
         """From now on the work counts as done: signals are ignored."""
-        if self._previous is not None:
-            return
-        self._previous = {}
-        for signum in (signal.SIGINT, *SIGNALS):
-            try:
-                self._previous[signum] = signal.signal(signum, signal.SIG_IGN)
-            except ValueError:  # not the main thread: no handler to swap
-                break
+        if self._previous is None:
+            self._previous = ignore()
 
     def drop(self) -> None:
         """Put back the handlers :meth:`hold` replaced.
@@ -149,11 +150,8 @@ class settled:
         and a signal on the way there must not turn the finished command into "cancelled".
         """
         previous, self._previous = self._previous, None
-        if previous is None or _exits_after_command:
-            return
-        for signum, handler in previous.items():
-            if handler is not None:
-                signal.signal(signum, handler)
+        if previous is not None and not _exits_after_command:
+            restore(previous)
 
     def __exit__(self, *exc: object) -> None:
         self.drop()
