@@ -97,25 +97,43 @@ def ignore() -> dict[int, Handler]:
 class held:
     """Hold Ctrl-C, SIGTERM and SIGHUP back while a resource is created and registered.
 
-    A signal between "the folder exists" and "the ``try`` that removes it is entered"
-    would leak the folder; held back by the operating system (``pthread_sigmask``), it
-    is delivered by :meth:`release`, which the caller calls inside its ``try``. Where
-    signals cannot be masked (Windows), this does nothing.
+    A signal between "the folder exists" (or "git was started") and "the ``try`` that
+    removes it is entered" would leak it. While held, the handlers only note a signal;
+    :meth:`release`, which the caller calls inside its ``try``, puts them back and sends
+    the noted signal again, so it lands there. The handlers are swapped rather than the
+    signals masked: a mask holds only in its own thread (the kernel may hand the signal to
+    another) and is inherited by the programs started meanwhile.
     """
 
     def __init__(self) -> None:
-        self._masked: set[int] | None = None
+        self._previous: dict[int, Handler] | None = None
+        self._noted: int | None = None
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        if self._noted is None:
+            self._noted = signum
 
     def __enter__(self) -> held:
-        if hasattr(signal, "pthread_sigmask"):
-            self._masked = set(signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, *SIGNALS)))
+        previous: dict[int, Handler] = {}
+        for signum in (signal.SIGINT, *SIGNALS):
+            try:
+                current = signal.getsignal(signum)
+                if current is not None and current is not signal.SIG_IGN:
+                    previous[signum] = signal.signal(signum, self._note)
+            except ValueError:  # not the main thread: nothing can be held
+                break
+        self._previous = previous
         return self
 
     def release(self) -> None:
         """Deliver what was held back (from here on a signal interrupts as usual)."""
-        if self._masked is not None:
-            masked, self._masked = self._masked, None
-            signal.pthread_sigmask(signal.SIG_SETMASK, masked)
+        previous, self._previous = self._previous, None
+        if previous is None:
+            return
+        restore(previous)
+        noted, self._noted = self._noted, None
+        if noted is not None:
+            signal.raise_signal(noted)
 
     def __exit__(self, *exc: object) -> None:
         self.release()

@@ -45,6 +45,7 @@ import functools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -52,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from mlscaffold import interrupts
 from mlscaffold.errors import GitError, RepositoryUnreadable, UnsafeRepository
 
 __all__ = [
@@ -222,19 +224,49 @@ def run(
     command failed where), git's last words and ``hint``, on one line.
     """
     argv = command(*args, location=location, config=config, lift=lift)
-    with _feed(stdin) as feed, _inherited_environment_cleaned():
-        status, out, err = _gitpython(cwd).execute(
-            argv,
-            istream=feed,
-            env=environment(env),
-            with_extended_output=True,
-            with_exceptions=False,
-            stdout_as_string=False,
-            strip_newline_in_stdout=False,
-        )
+    with _feed(stdin) as feed:
+        status, out, err = _execute(argv, cwd, environment(env), feed)
     if check and status != 0:
-        raise _error(error, args, cwd, failure, hint, status, _as_bytes(err))
-    return _as_bytes(out)
+        raise _error(error, args, cwd, failure, hint, status, err)
+    return out
+
+
+def _execute(
+    argv: Sequence[str], cwd: Path | None, env: Mapping[str, str], feed: IO[bytes] | int
+) -> tuple[int, bytes, bytes]:
+    """Run git to its end: its exit status, standard output and standard error.
+
+    git runs in a process group of its own. If this process is interrupted while git runs
+    (Ctrl-C, SIGTERM, SIGHUP, any exception), the whole group is killed and git reaped
+    before the interruption goes on, so no git, and no child git started, is still writing
+    into a folder the cleanup then removes: a clone into a scratch folder that went on after
+    the folder was removed left it behind.
+    """
+    git = _gitpython(cwd)
+    # A signal while git starts waits until git is known and the try below can stop it.
+    with interrupts.held() as signals:
+        with _inherited_environment_cleaned():
+            # Keep GitPython's wrapper alive: when it is collected, it kills the process.
+            running = git.execute(
+                list(argv), istream=feed, env=dict(env), as_process=True, start_new_session=True
+            )
+        process = running.proc
+        try:
+            signals.release()
+            out, err = process.communicate()
+        except BaseException:
+            _stop_group(process)
+            raise
+    return int(process.returncode), _as_bytes(out or b""), _as_bytes(err or b"")
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill ``process`` and every process of its group, then reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (AttributeError, OSError):  # Windows has no process groups; or it is gone
+        process.kill()
+    process.wait()
 
 
 def _as_bytes(output: bytes | str) -> bytes:
@@ -706,17 +738,8 @@ def _run_status(
 ) -> tuple[int, bytes, bytes]:
     """Run git like :func:`run`, returning its exit status, output and errors (no raise)."""
     argv = command(*args, location=location, config=config, lift=lift)
-    with _feed(None) as feed, _inherited_environment_cleaned():
-        status, out, err = _gitpython(cwd).execute(
-            argv,
-            istream=feed,
-            env=environment(),
-            with_extended_output=True,
-            with_exceptions=False,
-            stdout_as_string=False,
-            strip_newline_in_stdout=False,
-        )
-    return int(status), _as_bytes(out), _as_bytes(err)
+    with _feed(None) as feed:
+        return _execute(argv, cwd, environment(), feed)
 
 
 # --- repositories mlscaffold creates ----------------------------------------------------

@@ -359,3 +359,22 @@ def test_a_refused_push_is_push_rejected(isolated: Path, tmp_path: Path) -> None
     assert repository is not None
     with pytest.raises(vcs.PushRejected, match=r"rejected: \[rejected\] \(fetch first\)"):
         repository.push(str(remote), repository.head(), "main")
+
+
+def test_an_interrupted_git_command_is_stopped_with_its_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C or SIGTERM while git runs: git and its children are killed and reaped first,
+    so none of them goes on writing into a folder the cleanup removes."""
+    started: list[tuple[subprocess.Popen[bytes], int]] = []
+
+    def interrupted(self: subprocess.Popen[bytes], *args: object, **kwargs: object) -> None:
+        started.append((self, os.getpgid(self.pid)))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        vcs.run("hash-object", "--stdin", stdin=b"content")
+    ((process, group),) = started
+    assert group == process.pid != os.getpgid(0)  # its own group: the kill reaches its children
+    assert process.returncode is not None  # killed and reaped before the interrupt went on
