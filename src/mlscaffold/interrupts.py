@@ -6,15 +6,18 @@ the scratch clone of an update in the temporary folder. :func:`install` turns th
 signals into :class:`Terminated`, a :class:`KeyboardInterrupt`, so the code that
 undoes a generation on Ctrl-C (placement undo, ``finally`` blocks, temporary folders)
 undoes it for them too; the command line then prints one line and exits 2, as for
-Ctrl-C. This module imports nothing heavy: the entry points install it first.
+Ctrl-C. While a question is on the terminal, the signal ends the prompt the way its
+Ctrl-C key does. This module imports nothing heavy: the entry points install it first.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs the start-up time
 if TYPE_CHECKING:
+    import asyncio
     from collections.abc import Callable, Mapping
     from types import FrameType
     from typing import Any, TypeAlias
@@ -48,6 +51,37 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     # Once is enough: a second signal must not interrupt the cleanup the first started.
     for other in SIGNALS:
         signal.signal(other, signal.SIG_IGN)
+    loop = _running_loop()
+    if loop is None:
+        raise Terminated(signum)
+    # An event loop runs here: a question is on the terminal (questionary runs
+    # prompt_toolkit on asyncio). Raised here, the exception could land in one of the
+    # prompt's tasks, which prints it as "Unhandled exception in event loop" and waits
+    # for Enter; handed to the loop, it ends the prompt the way Ctrl-C does.
+    loop.call_soon_threadsafe(_stop_prompt, signum)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The asyncio loop running in this thread, if asyncio was imported at all."""
+    module = sys.modules.get("asyncio")
+    if module is None:
+        return None
+    try:
+        loop: asyncio.AbstractEventLoop = module.get_running_loop()
+    except RuntimeError:
+        return None
+    return loop
+
+
+def _stop_prompt(signum: int) -> None:
+    """End the running prompt with :class:`Terminated`, as its Ctrl-C key binding does."""
+    current = sys.modules.get("prompt_toolkit.application.current")
+    app = current.get_app_or_none() if current is not None else None
+    if app is not None and app.future is not None and not app.future.done():
+        app.exit(exception=Terminated(signum), style="class:aborting")
+        return
+    # No prompt to end (it is finishing, or the loop is not a prompt's): raised from a
+    # plain callback, a KeyboardInterrupt leaves the loop (asyncio re-raises it).
     raise Terminated(signum)
 
 
