@@ -234,30 +234,40 @@ def run(
 def _execute(
     argv: Sequence[str], cwd: Path | None, env: Mapping[str, str], feed: IO[bytes] | int
 ) -> tuple[int, bytes, bytes]:
-    """Run git to its end: its exit status, standard output and standard error.
+    """Run git to its end: its exit status, standard output and standard error."""
+    with _started(argv, cwd, env, feed) as process:
+        out, err = process.communicate()
+    return int(process.returncode), _as_bytes(out or b""), _as_bytes(err or b"")
 
-    git runs in a process group of its own. If this process is interrupted while git runs
-    (Ctrl-C, SIGTERM, SIGHUP, any exception), the whole group is killed and git reaped
-    before the interruption goes on, so no git, and no child git started, is still writing
-    into a folder the cleanup then removes: a clone into a scratch folder that went on after
-    the folder was removed left it behind.
+
+@contextlib.contextmanager
+def _started(
+    argv: Sequence[str], cwd: Path | None, env: Mapping[str, str], feed: IO[bytes] | int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start git in a process group of its own, for the ``with`` block to talk to.
+
+    If this process is interrupted inside the block (Ctrl-C, SIGTERM, SIGHUP, any
+    exception), the whole group is killed and git reaped before the interruption goes on,
+    so no git, and no child git started, is still writing into a folder the cleanup then
+    removes: a clone into a scratch folder that went on after the folder was removed left
+    it behind. A signal while git starts waits until git is known and can be stopped.
     """
     git = _gitpython(cwd)
-    # A signal while git starts waits until git is known and the try below can stop it.
     with interrupts.held() as signals:
         with _inherited_environment_cleaned():
             # Keep GitPython's wrapper alive: when it is collected, it kills the process.
             running = git.execute(
                 list(argv), istream=feed, env=dict(env), as_process=True, start_new_session=True
             )
-        process = running.proc
+        process: subprocess.Popen[bytes] = running.proc
         try:
             signals.release()
-            out, err = process.communicate()
+            yield process
         except BaseException:
             _stop_group(process)
             raise
-    return int(process.returncode), _as_bytes(out or b""), _as_bytes(err or b"")
+        finally:
+            del running
 
 
 def _stop_group(process: subprocess.Popen[bytes]) -> None:
@@ -319,24 +329,23 @@ def stream(
 ) -> Iterator[IO[bytes]]:
     """Start a git command fed with ``stdin`` and give its standard output to read.
 
-    ``stdin`` and standard error are real files, so git never blocks on a pipe while we
-    read. A failure is raised (like :func:`run`) when the reader finishes normally.
+    ``stdin`` is a real file, so git never blocks on it while we read. A failure is raised
+    (like :func:`run`) when the reader finishes normally; when it is interrupted, git is
+    stopped with its group (see :func:`_started`).
     """
-    with _feed(stdin) as feed, _inherited_environment_cleaned():
-        # Keep GitPython's wrapper alive: when it is collected, it kills the process.
-        running = _gitpython(cwd).execute(
-            command(*args, location=location), istream=feed, env=environment(), as_process=True
-        )
-    process = running.proc
-    assert process.stdout is not None and process.stderr is not None
-    try:
-        yield process.stdout
-    finally:
+    argv = command(*args, location=location)
+    with _feed(stdin) as feed, _started(argv, cwd, environment(), feed) as process:
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            yield process.stdout
+        except BaseException:
+            process.stdout.close()
+            process.stderr.close()
+            raise
         process.stdout.close()
         errors = process.stderr.read()
         process.stderr.close()
         status = process.wait()
-        del running
     if status != 0:
         raise _error(error, args, cwd, failure, hint, status, errors)
 

@@ -378,3 +378,28 @@ def test_an_interrupted_git_command_is_stopped_with_its_group(
     ((process, group),) = started
     assert group == process.pid != os.getpgid(0)  # its own group: the kill reaches its children
     assert process.returncode is not None  # killed and reaped before the interrupt went on
+
+
+def test_an_interrupted_stream_stops_git_with_its_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while `check` reads git's output: git is killed and reaped, not waited for."""
+    repo = make_repository(tmp_path / "repo")
+    stopped: list[tuple[subprocess.Popen[bytes], int]] = []
+    stop_group = vcs._stop_group
+
+    def spy(process: subprocess.Popen[bytes]) -> None:
+        stopped.append((process, os.getpgid(process.pid)))
+        stop_group(process)
+
+    monkeypatch.setattr(vcs, "_stop_group", spy)
+    request = b"HEAD\n" * 100_000  # megabytes of output: git is still writing when we stop
+    with (
+        pytest.raises(KeyboardInterrupt),
+        vcs.stream("cat-file", "--batch", stdin=request, cwd=repo) as output,
+    ):
+        assert b" commit " in output.readline()
+        raise KeyboardInterrupt
+    ((process, group),) = stopped
+    assert group == process.pid != os.getpgid(0)
+    assert process.returncode is not None
