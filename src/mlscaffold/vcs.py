@@ -271,12 +271,15 @@ def _started(
 
 
 def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill ``process`` and every process of its group, then reap it."""
+    """Kill ``process`` and every process of its group, reap it and close its pipes."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (AttributeError, OSError):  # Windows has no process groups; or it is gone
         process.kill()
     process.wait()
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def _as_bytes(output: bytes | str) -> bytes:
@@ -338,11 +341,8 @@ def stream(
         assert process.stdout is not None and process.stderr is not None
         try:
             yield process.stdout
-        except BaseException:
+        finally:
             process.stdout.close()
-            process.stderr.close()
-            raise
-        process.stdout.close()
         errors = process.stderr.read()
         process.stderr.close()
         status = process.wait()
